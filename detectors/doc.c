@@ -92,8 +92,24 @@ void doc_unscannable(struct phi_doc *d, int part, const char *why)
 	finding_add_part(d->scan, part, PHI_T_UNSCANNABLE, PHI_CONF_HIGH, why);
 }
 
+static int part_new(struct phi_doc *d, int parent, const char *content_type,
+                    const char *filename, enum phi_format fmt, size_t size, int attachment,
+                    int headers);
+
 int doc_add_part(struct phi_doc *d, int parent, const char *content_type,
                  const char *filename, enum phi_format fmt, size_t size, int attachment)
+{
+	return part_new(d, parent, content_type, filename, fmt, size, attachment, 0);
+}
+
+int doc_add_headers_part(struct phi_doc *d, int parent)
+{
+	return part_new(d, parent, "text/rfc822-headers", NULL, PHI_FMT_HEADER, 0, 0, 1);
+}
+
+static int part_new(struct phi_doc *d, int parent, const char *content_type,
+                    const char *filename, enum phi_format fmt, size_t size, int attachment,
+                    int headers)
 {
 	struct phi_part *p;
 	char path[PHI_PART_MAX + 16];
@@ -126,7 +142,12 @@ int doc_add_part(struct phi_doc *d, int parent, const char *content_type,
 		d->child_count = nc;
 		d->capparts = ncap;
 	}
-	if (parent >= 0) {
+	if (headers) {
+		if (parent >= 0)
+			snprintf(path, sizeof path, "%s.0", d->parts[parent].path);
+		else
+			snprintf(path, sizeof path, "0");
+	} else if (parent >= 0) {
 		no = ++d->child_count[parent];
 		snprintf(path, sizeof path, "%s.%u", d->parts[parent].path, no);
 	} else {

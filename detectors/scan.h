@@ -59,6 +59,11 @@ struct phi_doc {
 int doc_add_part(struct phi_doc *d, int parent, const char *content_type,
                  const char *filename, enum phi_format fmt, size_t size, int attachment);
 
+/* Add the part that holds the header fields of the message (parent -1:
+ * path "0") or of an embedded message (path "<parent>.0"). It is not
+ * counted among the children. Returns the index or a PHI_E* code. */
+int doc_add_headers_part(struct phi_doc *d, int parent);
+
 /* Add a text segment for `part`. `field_name` is copied (may be NULL).
  * Returns PHI_OK, PHI_ELIMIT (decoded budget spent; reported once) or
  * PHI_ENOMEM. Empty text is accepted and ignored. */
