@@ -1,0 +1,63 @@
+/*
+ * phictl.c - the admin command line: dispatch to the subcommands.
+ *
+ *   phictl scan [--json] [--text] [-c CONFIG] FILE...   (ctl_scan.c)
+ *   phictl extract FILE...                              (ctl_extract.c)
+ *   phictl check [-c CONFIG]                            (ctl_conf.c)
+ *   phictl reload [-c CONFIG]                           (ctl_conf.c)
+ *   phictl roster import [-c CONFIG] FILE.csv           (ctl_roster.c)
+ *   phictl version
+ *
+ * Exit status follows CONTRACTS.md: 0 fine/clean, 1 something found (or
+ * invalid for `check`), 2 usage or run-time error.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "phi/engine.h"
+#include "ctl.h"
+
+static void usage(FILE *o)
+{
+	fputs("usage: phictl scan [--json] [--text] [-c CONFIG] FILE...   (\"-\" reads stdin)\n"
+	      "       phictl extract FILE...\n"
+	      "       phictl check [-c CONFIG]\n"
+	      "       phictl reload [-c CONFIG]\n"
+	      "       phictl roster import [-c CONFIG] FILE.csv\n"
+	      "       phictl version\n", o);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "scan") == 0)
+		return ctl_scan(argc - 1, argv + 1);
+	if (strcmp(cmd, "extract") == 0)
+		return ctl_extract(argc - 1, argv + 1);
+	if (strcmp(cmd, "check") == 0)
+		return ctl_check(argc - 1, argv + 1);
+	if (strcmp(cmd, "reload") == 0)
+		return ctl_reload(argc - 1, argv + 1);
+	if (strcmp(cmd, "roster") == 0)
+		return ctl_roster(argc - 1, argv + 1);
+	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "-V") == 0) {
+		printf("phictl %s\n", phi_version());
+		return 0;
+	}
+	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "quarantine") == 0 || strcmp(cmd, "portal") == 0 || strcmp(cmd, "report") == 0) {
+		fprintf(stderr, "phictl: '%s' is not available in this version yet (see README, \"Not yet done\")\n", cmd);
+		return 2;
+	}
+	fprintf(stderr, "phictl: unknown command '%s'\n", cmd);
+	usage(stderr);
+	return 2;
+}
