@@ -53,6 +53,12 @@ int xml_attr(const struct xml_reader *r, const char *local_name, struct phi_buf 
 /* Does the current OPEN/CLOSE local name equal s? */
 int xml_is(const struct xml_reader *r, const char *s);
 
+/* Decode the predefined and numeric references of p[0..n) (invalid numeric
+ * ones become U+FFFD, other &name; stay literal), appending to out what fits
+ * under its max. Returns PHI_OK or PHI_ENOMEM. (Additive; for callers that
+ * hold raw attribute or text bytes.) */
+int xml_decode(const unsigned char *p, size_t n, struct phi_buf *out);
+
 /* Free the reader's buffers. */
 void xml_free(struct xml_reader *r);
 
