@@ -55,6 +55,14 @@ if [ "$what" = all ] || [ "$what" = e2e ]; then
     run_one "e2e_$(basename "$t" .sh)" sh "$t"
   done
 fi
+if [ "$what" = all ] || [ "$what" = fuzz ]; then
+  # Every fuzz target replays its seeds and the fixed crash reproducers.
+  if command -v clang >/dev/null 2>&1; then
+    run_one fuzz_seeds sh "$top/tests/fuzz/run.sh" 0
+  else
+    echo "skip fuzz_seeds (clang not installed; make deps installs it)"
+  fi
+fi
 [ -n "$failed_names" ] && echo "failed:$failed_names"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
