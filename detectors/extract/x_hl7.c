@@ -32,6 +32,7 @@ struct hl7_ctx {
 	struct hl7_enc enc;
 	int in_msg;                      /* an MSH/FHS/BHS has set the encoding */
 	struct phi_buf out;              /* owned: rendered field */
+	struct phi_buf line;             /* owned: free-text fields of one segment */
 	int rc;                          /* first hard error (ENOMEM/ETIME), else PHI_OK */
 	int stop;                        /* decoded budget spent */
 };
@@ -367,6 +368,24 @@ static void hl7_field(struct hl7_ctx *c, const unsigned char *raw, size_t n, enu
 	}
 }
 
+/* Render all repetitions of a free-text field into c->out. */
+static void hl7_field_text(struct hl7_ctx *c, const unsigned char *raw, size_t n)
+{
+	const unsigned char *rep;
+	size_t rl;
+	unsigned r;
+
+	for (r = 0; r < 1000; r++) {
+		hl7_piece(raw, n, c->enc.rs, r, &rep, &rl);
+		if (rep == raw + n && rl == 0 && r > 0)
+			break;
+		if (rl) {
+			put_sep(&c->out, "; ");
+			hl7_rep_generic(&c->enc, rep, rl, &c->out);
+		}
+	}
+}
+
 struct hl7_rule {
 	const char *seg;
 	unsigned field;
@@ -489,6 +508,7 @@ static void hl7_segment(struct hl7_ctx *c, const unsigned char *s, size_t n)
 
 	memcpy(segname, id, 3);
 	segname[3] = 0;
+	phi_buf_reset(&c->line);
 	if (memcmp(id, "PID", 3) == 0)
 		c->d->parts[c->part].format = PHI_FMT_HL7V2;
 	if (header) {
@@ -509,17 +529,26 @@ static void hl7_segment(struct hl7_ctx *c, const unsigned char *s, size_t n)
 		if (i > start) {
 			const struct hl7_rule *r = hl7_rule_for(id, fno);
 			snprintf(name, sizeof name, "%s-%u", segname, fno);
-			if (r)
+			if (r) {
 				hl7_field(c, s + start, i - start, r->f, name, r->kind);
-			else
-				hl7_field(c, s + start, i - start, rest_f,
-				          clinical ? name : segname, K_GENERIC);
+			} else {
+				/* the other fields of the line go together, so a
+				 * sentence or a date split over components stays whole */
+				phi_buf_reset(&c->out);
+				hl7_field_text(c, s + start, i - start);
+				if (c->out.len) {
+					put_sep(&c->line, " | ");
+					phi_buf_append(&c->line, c->out.data, c->out.len);
+				}
+			}
 		}
 		fno++;
 		start = i + 1;
 		if (fno > 500)
 			break;
 	}
+	hl7_emit(c, rest_f, segname, c->line.data, c->line.len, (size_t)(s - c->base));
+	phi_buf_reset(&c->line);
 }
 
 /* Is line s[0..n) an HL7 segment under the current separator? */
@@ -542,6 +571,7 @@ int x_hl7_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 	c.base = p;
 	c.enc.fs = '|';
 	phi_buf_init(&c.out, HL7_FIELD_MAX);
+	phi_buf_init(&c.line, HL7_FIELD_MAX);
 
 	first = hl7_find(p, n, n);
 	if (first == n) {
@@ -589,6 +619,7 @@ int x_hl7_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 	rc = c.rc;
 done_rc:
 	phi_buf_free(&c.out);
+	phi_buf_free(&c.line);
 	if (rc == PHI_ELIMIT)
 		rc = PHI_OK;
 	return rc;
