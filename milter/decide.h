@@ -1,0 +1,56 @@
+/*
+ * decide.h - from one scan result and the envelope to what happens to the
+ * message, plus the texts that go with it (headers, log line, reply).
+ *
+ * The per-recipient class comes from dest.c and the per-class action from
+ * policy.c. Until per-recipient delivery exists, the message as a whole
+ * gets the most severe action of its recipients: any blocked recipient
+ * rejects the whole message. POLICY_REDIRECT (portal) is not implemented
+ * yet and is applied as a reject. No libmilter: mlfi.c applies the result.
+ */
+#ifndef PHI_DECIDE_H
+#define PHI_DECIDE_H
+
+#include <stddef.h>
+#include "phi/engine.h"
+#include "conf.h"
+#include "dest.h"
+#include "mctx.h"
+#include "policy.h"
+#include "reply.h"
+
+struct decide_result {
+	enum phi_verdict verdict;
+	enum policy_action action;          /* applied to the message (REDIRECT shown as such) */
+	enum policy_action would;           /* what enforce mode does */
+	struct policy_decision worst;       /* the decision behind `would` */
+	unsigned rcpts[DEST__COUNT];        /* recipients per class */
+	enum policy_action class_action[DEST__COUNT]; /* per class present (would) */
+	unsigned blocked[DEST__COUNT];      /* recipients whose would-action blocks */
+	int unscannable_limit;              /* an unscannable finding from a limit */
+	int unscannable_other;              /* an unscannable finding for another reason */
+	char findings_hdr[512];             /* "us_ssn=1, mrn=2", "" when none */
+	char incident[REPLY_ID_MAX];        /* set when the message is blocked (or would be) */
+};
+
+/* Decide for the message in `m` (its recipients) scanned as `s` under `c`.
+ * Pure apart from the random incident id. */
+void decide_message(const struct conf *c, const struct mctx *m, const struct phi_scan *s,
+                    struct decide_result *out);
+
+/* Build the 550 reply text for a blocked message. */
+void decide_reply(const struct conf *c, const struct phi_scan *s, const struct decide_result *d,
+                  struct reply *r);
+
+/* The one summary log line (without level), queue id first:
+ * "QID: mode=... verdict=... action=... rule=... internal=tag external=reject
+ *  types=us_ssn:1 unscannable=max_depth size=N parts=N ms=N incident=...".
+ * Only types, counts, classes, limit names, sizes and cleaned metadata. */
+void decide_log_line(const struct conf *c, const struct mctx *m, const struct phi_scan *s,
+                     const struct decide_result *d, unsigned long ms, char *buf, size_t len);
+
+/* "types" part alone: "us_ssn:1,mrn:2" or "-" (sep ':' for logs, '=' and ", "
+ * for the header). */
+void decide_types(const unsigned *counts, char kv, const char *sep, char *buf, size_t len);
+
+#endif
