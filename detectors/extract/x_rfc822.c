@@ -1,7 +1,14 @@
-/* x_rfc822.c - STUB until the MIME owner lands it: read as text. */
+/*
+ * x_rfc822.c - message/rfc822 and message/global parts: embedded messages.
+ *
+ * The embedded message's header fields become part "<part>.0" and its body
+ * parts "<part>.1", ... (IMAP section numbers), by handing the bytes back
+ * to the MIME walker with this part as the parent. Nesting is bounded by
+ * doc_add_part's max_depth (and MIME_NEST_MAX in mime_parse.c). Never logs.
+ */
 #include "extract.h"
 
 int x_rfc822_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 {
-	return x_text_extract(d, part, p, n);
+	return mime_parse_message(d, part, p, n);
 }
