@@ -1,0 +1,620 @@
+/*
+ * context.c - keyword vocabulary and the one-pass keyword matcher.
+ *
+ * Every word of a segment (ASCII letters then letters/digits) is lower-cased
+ * and hashed once; an open-addressing table of 64-bit phrase hashes says
+ * whether it is a term, and whether a longer phrase starts with it, in which
+ * case the next words (joined by at most three bytes of space or
+ * punctuation: "date of birth", "d.o.b.", "year-old") extend the hash. The
+ * longest phrase wins. The hits (position and K_* categories) are what every
+ * detector asks about: "is there an SSN label within 80 bytes before this?"
+ *
+ * The identifier labels are built in. Health words come from the *.txt files
+ * of terms_dir (one term per line, lower case, '#' comments) or, without a
+ * directory, from the short built-in list below. The table is built once and
+ * only read while scanning. Never logs; load errors are "FILE:LINE: problem".
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "det.h"
+
+const unsigned char det_cls[256] = {
+	['0'] = DC_DIGIT | DC_HEX, ['1'] = DC_DIGIT | DC_HEX, ['2'] = DC_DIGIT | DC_HEX,
+	['3'] = DC_DIGIT | DC_HEX, ['4'] = DC_DIGIT | DC_HEX, ['5'] = DC_DIGIT | DC_HEX,
+	['6'] = DC_DIGIT | DC_HEX, ['7'] = DC_DIGIT | DC_HEX, ['8'] = DC_DIGIT | DC_HEX,
+	['9'] = DC_DIGIT | DC_HEX,
+	['A'] = DC_ALPHA | DC_UPPER | DC_HEX, ['B'] = DC_ALPHA | DC_UPPER | DC_HEX,
+	['C'] = DC_ALPHA | DC_UPPER | DC_HEX, ['D'] = DC_ALPHA | DC_UPPER | DC_HEX,
+	['E'] = DC_ALPHA | DC_UPPER | DC_HEX, ['F'] = DC_ALPHA | DC_UPPER | DC_HEX,
+	['G'] = DC_ALPHA | DC_UPPER, ['H'] = DC_ALPHA | DC_UPPER, ['I'] = DC_ALPHA | DC_UPPER,
+	['J'] = DC_ALPHA | DC_UPPER, ['K'] = DC_ALPHA | DC_UPPER, ['L'] = DC_ALPHA | DC_UPPER,
+	['M'] = DC_ALPHA | DC_UPPER, ['N'] = DC_ALPHA | DC_UPPER, ['O'] = DC_ALPHA | DC_UPPER,
+	['P'] = DC_ALPHA | DC_UPPER, ['Q'] = DC_ALPHA | DC_UPPER, ['R'] = DC_ALPHA | DC_UPPER,
+	['S'] = DC_ALPHA | DC_UPPER, ['T'] = DC_ALPHA | DC_UPPER, ['U'] = DC_ALPHA | DC_UPPER,
+	['V'] = DC_ALPHA | DC_UPPER, ['W'] = DC_ALPHA | DC_UPPER, ['X'] = DC_ALPHA | DC_UPPER,
+	['Y'] = DC_ALPHA | DC_UPPER, ['Z'] = DC_ALPHA | DC_UPPER,
+	['a'] = DC_ALPHA | DC_HEX, ['b'] = DC_ALPHA | DC_HEX, ['c'] = DC_ALPHA | DC_HEX,
+	['d'] = DC_ALPHA | DC_HEX, ['e'] = DC_ALPHA | DC_HEX, ['f'] = DC_ALPHA | DC_HEX,
+	['g'] = DC_ALPHA, ['h'] = DC_ALPHA, ['i'] = DC_ALPHA, ['j'] = DC_ALPHA, ['k'] = DC_ALPHA,
+	['l'] = DC_ALPHA, ['m'] = DC_ALPHA, ['n'] = DC_ALPHA, ['o'] = DC_ALPHA, ['p'] = DC_ALPHA,
+	['q'] = DC_ALPHA, ['r'] = DC_ALPHA, ['s'] = DC_ALPHA, ['t'] = DC_ALPHA, ['u'] = DC_ALPHA,
+	['v'] = DC_ALPHA, ['w'] = DC_ALPHA, ['x'] = DC_ALPHA, ['y'] = DC_ALPHA, ['z'] = DC_ALPHA,
+	[' '] = DC_SPACE, ['\t'] = DC_SPACE, ['\r'] = DC_SPACE, ['\n'] = DC_SPACE,
+};
+
+/* Identifier labels and context words; always present. */
+static const struct {
+	const char *p;
+	uint32_t cats, flags;
+} builtin_labels[] = {
+	{ "ssn", K_SSN, 0 }, { "ssns", K_SSN, 0 }, { "social security", K_SSN, 0 },
+	{ "social security number", K_SSN, 0 }, { "social security no", K_SSN, 0 },
+	{ "ss", K_SSN, TF_REQ_HASH }, { "soc sec", K_SSN, 0 }, { "soc sec no", K_SSN, 0 },
+	{ "ss no", K_SSN, 0 }, { "social", K_SSN, TF_REQ_HASH }, { "ssn no", K_SSN, 0 },
+	{ "taxpayer id", K_SSN, 0 }, { "tin", K_SSN, TF_CASE },
+	{ "mrn", K_MRN | K_PATIENT, 0 }, { "medical record", K_MRN | K_PATIENT, 0 },
+	{ "medical record number", K_MRN | K_PATIENT, 0 }, { "medical record no", K_MRN | K_PATIENT, 0 },
+	{ "medical records number", K_MRN | K_PATIENT, 0 }, { "mr", K_MRN, TF_REQ_HASH },
+	{ "chart", K_MRN, TF_REQ_HASH }, { "chart no", K_MRN, 0 }, { "chart number", K_MRN, 0 },
+	{ "patient id", K_MRN | K_PATIENT, 0 }, { "patient identifier", K_MRN | K_PATIENT, 0 },
+	{ "patient number", K_MRN | K_PATIENT, 0 }, { "patient no", K_MRN | K_PATIENT, 0 },
+	{ "patient account", K_MRN | K_PATIENT, 0 }, { "patient account number", K_MRN | K_PATIENT, 0 },
+	{ "med rec", K_MRN, 0 }, { "med rec no", K_MRN, 0 }, { "record number", K_MRN, 0 },
+	{ "mrn no", K_MRN | K_PATIENT, 0 }, { "pid", K_MRN, TF_CASE },
+	{ "dob", K_DOB, 0 }, { "d o b", K_DOB, 0 }, { "born", K_DOB, 0 }, { "born on", K_DOB, 0 },
+	{ "birth date", K_DOB, 0 }, { "date of birth", K_DOB, 0 }, { "birthdate", K_DOB, 0 },
+	{ "birthday", K_DOB, 0 }, { "b day", K_DOB, 0 }, { "date of b", K_DOB, 0 },
+	{ "patient", K_PATIENT | K_NAMELBL, 0 }, { "patients", K_PATIENT, 0 },
+	{ "pt", K_PATIENT | K_NAMELBL, TF_REQ_COLON }, { "patient name", K_PATIENT | K_NAMELBL, 0 },
+	{ "patient s name", K_PATIENT | K_NAMELBL, 0 }, { "name of patient", K_PATIENT | K_NAMELBL, 0 },
+	{ "pt name", K_PATIENT | K_NAMELBL, 0 }, { "client name", K_NAMELBL, 0 },
+	{ "name", K_NAMELBL, TF_REQ_COLON }, { "full name", K_NAMELBL, 0 }, { "re", K_NAMELBL, TF_REQ_COLON },
+	{ "regarding", K_NAMELBL, TF_REQ_COLON }, { "member name", K_NAMELBL, 0 },
+	{ "resident", K_PATIENT | K_NAMELBL, TF_REQ_COLON }, { "client", K_NAMELBL, TF_REQ_COLON },
+	{ "phone", K_PHONE, 0 }, { "tel", K_PHONE, 0 }, { "telephone", K_PHONE, 0 },
+	{ "cell", K_PHONE, 0 }, { "mobile", K_PHONE, 0 }, { "ph", K_PHONE, TF_REQ_COLON },
+	{ "call", K_PHONE, 0 }, { "phone number", K_PHONE, 0 }, { "t", K_PHONE, TF_REQ_COLON },
+	{ "fax", K_FAX, 0 }, { "facsimile", K_FAX, 0 }, { "f", K_FAX, TF_REQ_COLON },
+	{ "member id", K_PLAN, 0 }, { "member", K_PLAN, TF_REQ_HASH }, { "member number", K_PLAN, 0 },
+	{ "subscriber id", K_PLAN, 0 }, { "subscriber", K_PLAN, TF_REQ_HASH },
+	{ "subscriber number", K_PLAN, 0 }, { "policy", K_PLAN, TF_REQ_HASH },
+	{ "policy number", K_PLAN, 0 }, { "policy no", K_PLAN, 0 }, { "policy id", K_PLAN, 0 },
+	{ "group number", K_PLAN, 0 }, { "group no", K_PLAN, 0 }, { "group", K_PLAN, TF_REQ_HASH },
+	{ "insurance id", K_PLAN, 0 }, { "insurance number", K_PLAN, 0 }, { "plan id", K_PLAN, 0 },
+	{ "health plan id", K_PLAN, 0 }, { "medicaid id", K_PLAN, 0 }, { "medicaid", K_PLAN, 0 },
+	{ "medicaid number", K_PLAN, 0 }, { "beneficiary id", K_PLAN, 0 }, { "insured id", K_PLAN, 0 },
+	{ "id card", K_PLAN, 0 }, { "member id number", K_PLAN, 0 },
+	{ "account", K_ACCT, 0 }, { "acct", K_ACCT, 0 }, { "account number", K_ACCT, 0 },
+	{ "account no", K_ACCT, 0 }, { "bank account", K_ACCT, 0 }, { "checking account", K_ACCT, 0 },
+	{ "savings account", K_ACCT, 0 }, { "acct no", K_ACCT, 0 }, { "iban", K_ACCT, 0 },
+	{ "routing", K_ROUTING, 0 }, { "routing number", K_ROUTING, 0 }, { "aba", K_ROUTING, 0 },
+	{ "routing no", K_ROUTING, 0 }, { "transit number", K_ROUTING, 0 },
+	{ "npi", K_NPI, 0 }, { "national provider identifier", K_NPI, 0 }, { "provider identifier", K_NPI, 0 },
+	{ "provider id", K_NPI, 0 }, { "npi number", K_NPI, 0 },
+	{ "dea", K_DEA, 0 }, { "dea number", K_DEA, 0 }, { "dea registration", K_DEA, 0 },
+	{ "license", K_LICENSE, 0 }, { "licence", K_LICENSE, 0 }, { "lic", K_LICENSE, 0 },
+	{ "license number", K_LICENSE, 0 }, { "driver s license", K_LICENSE, 0 },
+	{ "drivers license", K_LICENSE, 0 }, { "driver license", K_LICENSE, 0 }, { "dl", K_LICENSE, TF_REQ_HASH },
+	{ "certificate number", K_LICENSE, 0 }, { "certificate no", K_LICENSE, 0 },
+	{ "passport", K_LICENSE, 0 }, { "passport number", K_LICENSE, 0 },
+	{ "vin", K_VIN, 0 }, { "vehicle identification number", K_VIN, 0 }, { "vehicle", K_VIN, 0 },
+	{ "udi", K_DEVICE, 0 }, { "device id", K_DEVICE, 0 }, { "device identifier", K_DEVICE, 0 },
+	{ "serial number", K_DEVICE | K_NEG, 0 }, { "serial no", K_DEVICE | K_NEG, 0 },
+	{ "implant", K_DEVICE | K_HEALTH, 0 }, { "pacemaker", K_DEVICE | K_HEALTH, 0 },
+	{ "credit card", K_CARD, 0 }, { "card number", K_CARD, 0 }, { "card", K_CARD, 0 },
+	{ "visa", K_CARD, 0 }, { "mastercard", K_CARD, 0 }, { "amex", K_CARD, 0 },
+	{ "american express", K_CARD, 0 }, { "discover", K_CARD, 0 }, { "debit card", K_CARD, 0 },
+	{ "cc", K_CARD, TF_REQ_HASH }, { "payment", K_CARD, 0 }, { "cardholder", K_CARD, 0 },
+	{ "icd", K_ICD, 0 }, { "icd 10", K_ICD, 0 }, { "icd 9", K_ICD, 0 }, { "icd10", K_ICD, 0 },
+	{ "icd9", K_ICD, 0 }, { "icd 10 cm", K_ICD, 0 }, { "diagnosis", K_ICD | K_HEALTH, 0 },
+	{ "diagnoses", K_ICD | K_HEALTH, 0 }, { "dx", K_ICD | K_HEALTH, 0 }, { "diagnosis code", K_ICD | K_HEALTH, 0 },
+	{ "diagnosed", K_ICD | K_HEALTH, 0 }, { "code", K_CODE, 0 }, { "codes", K_CODE, 0 },
+	{ "cpt", K_CPT, 0 }, { "procedure code", K_CPT | K_HEALTH, 0 }, { "hcpcs", K_CPT, 0 },
+	{ "cpt code", K_CPT, 0 }, { "billing code", K_CPT, 0 },
+	{ "ndc", K_NDC, 0 }, { "national drug code", K_NDC | K_HEALTH, 0 },
+	{ "mbi", K_MBI, 0 }, { "medicare", K_MBI | K_HICN, 0 }, { "medicare id", K_MBI | K_HICN, 0 },
+	{ "medicare number", K_MBI | K_HICN, 0 }, { "medicare beneficiary identifier", K_MBI, 0 },
+	{ "hicn", K_HICN, 0 }, { "hic", K_HICN, 0 }, { "hic no", K_HICN, 0 }, { "claim number", K_HICN, 0 },
+	{ "invoice", K_NEG, 0 }, { "order", K_NEG, 0 }, { "order number", K_NEG, 0 }, { "tracking", K_NEG, 0 },
+	{ "isbn", K_NEG, 0 }, { "part", K_NEG | K_PARTNO, 0 }, { "part number", K_NEG | K_PARTNO, 0 },
+	{ "ticket", K_NEG, 0 }, { "serial", K_NEG, 0 }, { "confirmation", K_NEG, 0 },
+	{ "reference", K_NEG, 0 }, { "ref", K_NEG, 0 }, { "po", K_NEG, TF_CASE }, { "sku", K_NEG | K_PARTNO, 0 },
+	{ "booking", K_NEG, 0 }, { "flight", K_NEG, 0 }, { "meeting id", K_NEG, 0 },
+	{ "conference id", K_NEG, 0 }, { "case number", K_NEG, 0 }, { "shipment", K_NEG, 0 },
+	{ "model", K_NEG | K_PARTNO, 0 }, { "catalog", K_NEG | K_PARTNO, 0 }, { "item", K_NEG | K_PARTNO, 0 },
+	{ "product", K_NEG | K_PARTNO, 0 }, { "passcode", K_NEG, 0 }, { "pin", K_NEG, 0 },
+	{ "build", K_NEG, 0 }, { "version", K_NEG, 0 }, { "receipt", K_NEG, 0 }, { "transaction", K_NEG, 0 },
+	{ "customer", K_NEG, 0 }, { "zoom", K_NEG, 0 }, { "webinar", K_NEG, 0 }, { "dial in", K_NEG, 0 },
+	{ "ups", K_NEG, TF_CASE }, { "fedex", K_NEG, 0 }, { "usps", K_NEG, 0 }, { "rma", K_NEG, 0 },
+	{ "lot", K_NEG | K_PARTNO, 0 }, { "batch", K_NEG, 0 }, { "ref no", K_NEG, 0 }, { "pnr", K_NEG, 0 },
+	{ "zip", K_ZIP, 0 }, { "zip code", K_ZIP, 0 }, { "zipcode", K_ZIP, 0 }, { "postal code", K_ZIP, 0 },
+	{ "age", K_AGE_PRE, 0 }, { "aged", K_AGE_PRE, 0 }, { "age of", K_AGE_PRE, 0 },
+	{ "year old", K_AGE_POST, 0 }, { "years old", K_AGE_POST, 0 }, { "yo", K_AGE_POST, 0 },
+	{ "y o", K_AGE_POST, 0 }, { "yr old", K_AGE_POST, 0 }, { "years of age", K_AGE_POST, 0 },
+	{ "street", K_STREET, 0 }, { "st", K_STREET, 0 }, { "avenue", K_STREET, 0 }, { "ave", K_STREET, 0 },
+	{ "road", K_STREET, 0 }, { "rd", K_STREET, 0 }, { "boulevard", K_STREET, 0 }, { "blvd", K_STREET, 0 },
+	{ "lane", K_STREET, 0 }, { "ln", K_STREET, 0 }, { "drive", K_STREET, 0 }, { "dr", K_STREET, 0 },
+	{ "way", K_STREET, 0 }, { "court", K_STREET, 0 }, { "ct", K_STREET, 0 }, { "place", K_STREET, 0 },
+	{ "pl", K_STREET, 0 }, { "parkway", K_STREET, 0 }, { "pkwy", K_STREET, 0 }, { "highway", K_STREET, 0 },
+	{ "hwy", K_STREET, 0 }, { "terrace", K_STREET, 0 }, { "circle", K_STREET, 0 }, { "cir", K_STREET, 0 },
+	{ "square", K_STREET, 0 }, { "sq", K_STREET, 0 }, { "trail", K_STREET, 0 }, { "pike", K_STREET, 0 },
+	{ "suite", K_STREET, 0 }, { "apt", K_STREET, 0 },
+};
+
+/* Health words compiled in for when no terms_dir is configured. */
+static const char *const builtin_health[] = {
+	"diagnosis", "diagnosed", "prognosis", "biopsy", "chemotherapy", "radiation therapy",
+	"oncology", "carcinoma", "melanoma", "lymphoma", "leukemia", "tumor", "tumour",
+	"metastatic", "malignant", "benign", "cancer", "diabetes", "diabetic", "hypertension",
+	"hyperlipidemia", "asthma", "copd", "pneumonia", "sepsis", "hiv", "hepatitis",
+	"tuberculosis", "depression", "anxiety", "bipolar", "schizophrenia", "dementia",
+	"alzheimer", "parkinson", "epilepsy", "seizure", "stroke", "myocardial infarction",
+	"heart failure", "atrial fibrillation", "arrhythmia", "coronary artery disease",
+	"chronic kidney disease", "dialysis", "renal failure", "cirrhosis", "pregnancy",
+	"pregnant", "prenatal", "miscarriage", "hba1c", "a1c", "cholesterol", "ldl", "hdl",
+	"glucose", "creatinine", "hemoglobin", "platelet", "cbc", "lab results", "lab result",
+	"test results", "pathology", "radiology", "mri", "ct scan", "x ray", "ultrasound",
+	"mammogram", "colonoscopy", "endoscopy", "ekg", "ecg", "echocardiogram",
+	"prescription", "prescribed", "medication", "medications", "dosage", "mg", "insulin",
+	"metformin", "lisinopril", "atorvastatin", "simvastatin", "amlodipine", "metoprolol",
+	"levothyroxine", "omeprazole", "warfarin", "apixaban", "prednisone", "gabapentin",
+	"sertraline", "fluoxetine", "citalopram", "escitalopram", "bupropion", "trazodone",
+	"oxycodone", "hydrocodone", "morphine", "fentanyl", "buprenorphine", "methadone",
+	"naloxone", "amoxicillin", "azithromycin", "albuterol", "ibuprofen", "acetaminophen",
+	"treatment plan", "treatment", "surgery", "surgical", "post op", "postoperative",
+	"discharge summary", "discharged", "admitted", "admission", "inpatient", "outpatient",
+	"emergency department", "icu", "allergies", "allergy", "allergic", "symptoms",
+	"chief complaint", "history of present illness", "physical exam", "vital signs",
+	"blood pressure", "heart rate", "immunization", "vaccination", "vaccine",
+	"hospice", "palliative", "rehabilitation", "physical therapy", "psychotherapy",
+	"counseling", "substance abuse", "opioid use disorder", "alcohol use disorder",
+	"std", "sti", "chlamydia", "gonorrhea", "syphilis", "herpes", "hpv", "covid 19",
+	"positive for", "negative for", "referral", "consult", "follow up visit", "appointment",
+	"clinical", "medical history", "medical condition", "condition", "lab", "labs",
+	"results", "scan", "mammography", "fracture", "infection", "obesity", "bmi",
+	"thyroid", "hypothyroidism", "arthritis", "osteoporosis", "migraine", "anemia",
+};
+
+static uint64_t fnv_byte(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * 0x100000001b3ULL;
+}
+
+#define FNV_INIT 0xcbf29ce484222325ULL
+
+static uint64_t hash_phrase(const char *p)
+{
+	uint64_t h = FNV_INIT;
+
+	for (; *p; p++)
+		h = fnv_byte(h, (unsigned char)*p);
+	return h ? h : 1;
+}
+
+static struct term_ent *slot(const struct term_table *tt, uint64_t h)
+{
+	size_t i = (size_t)(h ^ (h >> 29)) & (tt->cap - 1);
+
+	while (tt->ent[i].h && tt->ent[i].h != h)
+		i = (i + 1) & (tt->cap - 1);
+	return &tt->ent[i];
+}
+
+static int grow(struct term_table *tt)
+{
+	struct term_table nt;
+	size_t i;
+
+	nt.cap = tt->cap ? tt->cap * 2 : 1024;
+	nt.n = 0;
+	nt.ent = calloc(nt.cap, sizeof *nt.ent);
+	if (!nt.ent)
+		return PHI_ENOMEM;
+	for (i = 0; i < tt->cap; i++)
+		if (tt->ent[i].h) {
+			*slot(&nt, tt->ent[i].h) = tt->ent[i];
+			nt.n++;
+		}
+	free(tt->ent);
+	*tt = nt;
+	return PHI_OK;
+}
+
+static int put(struct term_table *tt, uint64_t h, uint32_t cats, uint32_t flags)
+{
+	struct term_ent *e;
+
+	if ((tt->n + 1) * 2 > tt->cap && grow(tt) != PHI_OK)
+		return PHI_ENOMEM;
+	e = slot(tt, h);
+	if (!e->h) {
+		e->h = h;
+		tt->n++;
+	}
+	e->cats |= cats;
+	e->flags |= flags;
+	return PHI_OK;
+}
+
+/* Normalise a phrase: lower case, runs of non-alphanumerics -> one space. */
+static size_t norm_phrase(const char *in, char *out, size_t cap)
+{
+	size_t o = 0;
+	int sp = 0;
+
+	for (; *in; in++) {
+		unsigned char c = (unsigned char)*in;
+		if (IS_ALNUM(c)) {
+			if (sp && o)
+				out[o++] = ' ';
+			sp = 0;
+			if (o + 2 >= cap)
+				return 0;
+			out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		} else {
+			sp = 1;
+		}
+	}
+	out[o] = 0;
+	return o;
+}
+
+int terms_add(struct term_table *tt, const char *phrase, uint32_t cats, uint32_t flags)
+{
+	char buf[128];
+	size_t n = norm_phrase(phrase, buf, sizeof buf), i;
+	unsigned words = 1;
+
+	if (!n)
+		return PHI_EINVAL;
+	for (i = 0; i < n; i++)
+		if (buf[i] == ' ')
+			words++;
+	if (words > 4)
+		return PHI_EINVAL;
+	/* Every proper prefix of the phrase is marked so the matcher extends. */
+	for (i = 0; i < n; i++)
+		if (buf[i] == ' ') {
+			buf[i] = 0;
+			if (put(tt, hash_phrase(buf), 0, TF_PREFIX) != PHI_OK)
+				return PHI_ENOMEM;
+			buf[i] = ' ';
+		}
+	return put(tt, hash_phrase(buf), cats, flags);
+}
+
+uint32_t terms_lookup(const struct term_table *tt, const char *phrase)
+{
+	char buf[128];
+
+	if (!tt->cap || !norm_phrase(phrase, buf, sizeof buf))
+		return 0;
+	return slot(tt, hash_phrase(buf))->cats;
+}
+
+int terms_init_builtin(struct term_table *tt)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof builtin_labels / sizeof builtin_labels[0]; i++)
+		if (terms_add(tt, builtin_labels[i].p, builtin_labels[i].cats, builtin_labels[i].flags) != PHI_OK)
+			return PHI_ENOMEM;
+	return PHI_OK;
+}
+
+static int add_builtin_health(struct term_table *tt)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof builtin_health / sizeof builtin_health[0]; i++)
+		if (terms_add(tt, builtin_health[i], K_HEALTH, 0) != PHI_OK)
+			return PHI_ENOMEM;
+	return PHI_OK;
+}
+
+static void errf(char *err, size_t errlen, const char *file, unsigned line, const char *what)
+{
+	size_t used = err && errlen ? strlen(err) : 0;
+
+	if (!err || used + 1 >= errlen)
+		return;
+	snprintf(err + used, errlen - used, "%s%s:%u: %s", used ? "\n" : "", file, line, what);
+}
+
+static int load_file(struct term_table *tt, const char *path, char *err, size_t errlen)
+{
+	FILE *fp = fopen(path, "r");
+	char line[256];
+	unsigned ln = 0;
+	int rc = PHI_OK;
+
+	if (!fp) {
+		errf(err, errlen, path, 0, strerror(errno));
+		return PHI_ECONFIG;
+	}
+	while (fgets(line, sizeof line, fp)) {
+		char *p = line, *e;
+		size_t len = strlen(line);
+		ln++;
+		if (len == sizeof line - 1 && line[len - 1] != '\n') {
+			int c;
+			errf(err, errlen, path, ln, "line too long");
+			rc = PHI_ECONFIG;
+			while ((c = fgetc(fp)) != EOF && c != '\n')
+				;
+			continue;
+		}
+		e = strchr(p, '#');
+		if (e)
+			*e = 0;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		e = p + strlen(p);
+		while (e > p && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+			*--e = 0;
+		if (!*p)
+			continue;
+		switch (terms_add(tt, p, K_HEALTH, 0)) {
+		case PHI_OK:
+			break;
+		case PHI_ENOMEM:
+			fclose(fp);
+			return PHI_ENOMEM;
+		default:
+			errf(err, errlen, path, ln, "term must have 1 to 4 words of letters or digits");
+			rc = PHI_ECONFIG;
+		}
+	}
+	fclose(fp);
+	return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int terms_load_dir(struct term_table *tt, const char *dir, char *err, size_t errlen)
+{
+	DIR *d;
+	struct dirent *de;
+	char *names[256];
+	size_t nn = 0, i;
+	int rc = PHI_OK, r;
+
+	if (!dir || !*dir)
+		return add_builtin_health(tt);
+	d = opendir(dir);
+	if (!d) {
+		errf(err, errlen, dir, 0, strerror(errno));
+		return PHI_ECONFIG;
+	}
+	while ((de = readdir(d)) != NULL && nn < sizeof names / sizeof names[0]) {
+		size_t l = strlen(de->d_name);
+		if (l < 5 || strcmp(de->d_name + l - 4, ".txt") != 0 || de->d_name[0] == '.')
+			continue;
+		names[nn] = malloc(strlen(dir) + l + 2);
+		if (!names[nn]) {
+			rc = PHI_ENOMEM;
+			break;
+		}
+		sprintf(names[nn], "%s/%s", dir, de->d_name);
+		nn++;
+	}
+	closedir(d);
+	qsort(names, nn, sizeof names[0], cmp_str);
+	for (i = 0; i < nn; i++) {
+		if (rc != PHI_ENOMEM) {
+			r = load_file(tt, names[i], err, errlen);
+			if (r != PHI_OK && rc == PHI_OK)
+				rc = r;
+			if (r == PHI_ENOMEM)
+				rc = r;
+		}
+		free(names[i]);
+	}
+	if (rc == PHI_OK && nn == 0) {
+		errf(err, errlen, dir, 0, "no *.txt term files");
+		rc = PHI_ECONFIG;
+	}
+	return rc;
+}
+
+void terms_free(struct term_table *tt)
+{
+	free(tt->ent);
+	tt->ent = NULL;
+	tt->cap = tt->n = 0;
+}
+
+static void push_hit(struct det_seg *ds, size_t a, size_t b, uint32_t cats)
+{
+	if (ds->nhits == ds->caphits) {
+		size_t nc = ds->caphits ? ds->caphits * 2 : 64;
+		struct kw_hit *nh = realloc(ds->hits, nc * sizeof *nh);
+		if (!nh) {
+			ds->oom = 1;
+			return;
+		}
+		ds->hits = nh;
+		ds->caphits = nc;
+	}
+	ds->hits[ds->nhits].start = (uint32_t)a;
+	ds->hits[ds->nhits].end = (uint32_t)b;
+	ds->hits[ds->nhits].cats = cats;
+	ds->nhits++;
+	ds->allcats |= cats;
+}
+
+/* Hash one word [i, j) lower-cased, continuing h. */
+static uint64_t hash_word(uint64_t h, const unsigned char *t, size_t i, size_t j)
+{
+	for (; i < j; i++) {
+		unsigned char c = t[i];
+		h = fnv_byte(h, (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+	}
+	return h;
+}
+
+static int all_upper(const unsigned char *t, size_t i, size_t j)
+{
+	for (; i < j; i++)
+		if (IS_ALPHA(t[i]) && !IS_UPPER(t[i]))
+			return 0;
+	return 1;
+}
+
+static int flags_ok(const unsigned char *t, size_t n, size_t a, size_t *b, uint32_t flags)
+{
+	size_t k = *b;
+
+	if ((flags & TF_CASE) && !all_upper(t, a, *b))
+		return 0;
+	if (flags & TF_REQ_HASH) {
+		while (k < n && t[k] == ' ')
+			k++;
+		if (k >= n || t[k] != '#')
+			return 0;
+		*b = k + 1;
+	}
+	if (flags & TF_REQ_COLON) {
+		if (k < n && t[k] == '.')
+			k++;
+		while (k < n && t[k] == ' ')
+			k++;
+		if (k >= n || t[k] != ':')
+			return 0;
+	}
+	return 1;
+}
+
+void ctx_scan(struct det_seg *ds)
+{
+	const unsigned char *t = ds->t;
+	size_t n = ds->n, i = 0;
+	const struct term_table *tt = &ds->de->terms;
+
+	ds->nhits = 0;
+	ds->allcats = 0;
+	if (!tt->cap)
+		return;
+	while (i < n) {
+		size_t j, best_end = 0, k, w;
+		uint32_t best = 0;
+		uint64_t h;
+		const struct term_ent *e;
+
+		if (!(det_cls[t[i]] & (DC_ALPHA | DC_DIGIT))) {
+			i++;
+			continue;
+		}
+		if (!IS_ALPHA(t[i])) {
+			while (i < n && IS_ALNUM(t[i]))
+				i++;
+			continue;
+		}
+		j = i;
+		while (j < n && IS_ALNUM(t[j]))
+			j++;
+		if (j - i > 32) {
+			i = j;
+			continue;
+		}
+		h = hash_word(FNV_INIT, t, i, j);
+		e = slot(tt, h ? h : 1);
+		if (!e->h) {
+			/* plural health words: "biopsies" no, "tumors" yes */
+			if (j - i > 4 && (t[j - 1] == 's' || t[j - 1] == 'S')) {
+				uint64_t h2 = hash_word(FNV_INIT, t, i, j - 1);
+				const struct term_ent *e2 = slot(tt, h2 ? h2 : 1);
+				if (e2->h && (e2->cats & K_HEALTH))
+					push_hit(ds, i, j, K_HEALTH);
+			}
+			i = j;
+			continue;
+		}
+		if (e->cats) {
+			size_t b = j;
+			if (flags_ok(t, n, i, &b, e->flags)) {
+				best = e->cats;
+				best_end = b;
+			}
+		}
+		/* extend a phrase over the next words */
+		k = j;
+		for (w = 1; w < 4 && (e->flags & TF_PREFIX); w++) {
+			size_t gap = 0, ws, we;
+			while (k < n && gap < 3 && !IS_ALNUM(t[k]) && t[k] != '\n' &&
+			       (t[k] == ' ' || t[k] == '.' || t[k] == '-' || t[k] == '\'' || t[k] == '/' ||
+			        t[k] == '\t' || t[k] == '\r' || t[k] == '_')) {
+				k++;
+				gap++;
+			}
+			if (!gap || k >= n || !IS_ALNUM(t[k]))
+				break;
+			ws = k;
+			we = ws;
+			while (we < n && IS_ALNUM(t[we]))
+				we++;
+			if (we - ws > 32)
+				break;
+			h = hash_word(fnv_byte(h, ' '), t, ws, we);
+			e = slot(tt, h ? h : 1);
+			if (!e->h)
+				break;
+			if (e->cats) {
+				size_t b = we;
+				if (flags_ok(t, n, i, &b, e->flags)) {
+					best = e->cats;
+					best_end = b;
+				}
+			}
+			k = we;
+		}
+		if (best) {
+			push_hit(ds, i, best_end, best);
+			i = best_end;
+		} else {
+			i = j;
+		}
+	}
+}
+
+/* First hit with end > a (hits are in order of start and do not overlap). */
+static size_t first_after(const struct det_seg *ds, size_t a)
+{
+	size_t lo = 0, hi = ds->nhits;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (ds->hits[mid].end <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+uint32_t ctx_near(const struct det_seg *ds, size_t a, size_t b, size_t before, size_t after)
+{
+	size_t lo = a > before ? a - before : 0, hi = b + after, i;
+	uint32_t c = 0;
+
+	for (i = first_after(ds, lo); i < ds->nhits && ds->hits[i].start < hi; i++)
+		c |= ds->hits[i].cats;
+	return c;
+}
+
+const struct kw_hit *ctx_before(const struct det_seg *ds, size_t a, size_t maxd, uint32_t cat)
+{
+	size_t lo = a > maxd ? a - maxd : 0, i = first_after(ds, lo);
+	const struct kw_hit *best = NULL;
+
+	for (; i < ds->nhits && ds->hits[i].end <= a; i++)
+		if (ds->hits[i].cats & cat)
+			best = &ds->hits[i];
+	return best;
+}
