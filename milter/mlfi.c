@@ -1,0 +1,372 @@
+/*
+ * mlfi.c - the libmilter callbacks: each copies what libmilter hands over
+ * into the per-connection context (mctx.c) and returns; end-of-message
+ * runs the scan, asks decide.c what to do, and applies it with smfi_*.
+ *
+ * Failure rule: any trouble (no context, no config, out of memory, scan
+ * error, too many concurrent scans) answers with the config's on_error
+ * (tempfail by default), never accept because something broke. Logging
+ * never carries message content (see log.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "mlfi.h"
+#include "conf.h"
+#include "decide.h"
+#include "log.h"
+#include "mctx.h"
+#include "phi/status.h"
+#include "reply.h"
+
+#define REQUESTED_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE | SMFIF_DELRCPT | \
+                           SMFIF_CHGBODY | SMFIF_ADDRCPT)
+
+static const char *own_header_names[MCTX_H__COUNT] = {
+	"X-PHI-Scanned", "X-PHI-Verdict", "X-PHI-Findings"
+};
+
+static unsigned active_scans;    /* atomic: scans running now (max_scans) */
+static unsigned active_messages; /* atomic: messages between MAIL and EOM/abort */
+
+static struct mctx *priv(SMFICTX *ctx)
+{
+	return smfi_getpriv(ctx);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static void update_queue_id(SMFICTX *ctx, struct mctx *m)
+{
+	const char *qid = smfi_getsymval(ctx, "{i}");
+
+	if (qid && *qid)
+		log_clean(qid, (size_t)-1, m->queue_id, sizeof m->queue_id);
+}
+
+/* End the message (if any) and keep the in-progress count right. */
+static void message_end(struct mctx *m)
+{
+	if (m && m->conf) {
+		mctx_end(m);
+		__atomic_sub_fetch(&active_messages, 1, __ATOMIC_RELAXED);
+	}
+}
+
+/* Answer per on_error. `why` is a short constant reason for the log. */
+static sfsistat fail(SMFICTX *ctx, struct mctx *m, const char *why)
+{
+	enum conf_on_error oe = m && m->conf ? m->conf->on_error : CONF_ON_ERROR_TEMPFAIL;
+	char incident[REPLY_ID_MAX];
+	struct reply r;
+
+	reply_incident_id(incident, sizeof incident);
+	LOG_AT(LOG_WARNING, "%s: error=%s on_error=%s incident=%s", m ? m->queue_id : "-", why,
+	       conf_on_error_name(oe), incident);
+	message_end(m);
+	switch (oe) {
+	case CONF_ON_ERROR_ACCEPT:
+		return SMFIS_ACCEPT;
+	case CONF_ON_ERROR_REJECT:
+		reply_build_error(&r, incident, 0);
+		smfi_setreply(ctx, "550", "5.7.1", r.line[0]);
+		return SMFIS_REJECT;
+	default:
+		reply_build_error(&r, incident, 1);
+		smfi_setreply(ctx, "451", "4.7.1", r.line[0]);
+		return SMFIS_TEMPFAIL;
+	}
+}
+
+static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
+                               unsigned long f3, unsigned long *pf0, unsigned long *pf1,
+                               unsigned long *pf2, unsigned long *pf3)
+{
+	(void)f1; (void)f2; (void)f3;
+	*pf0 = f0 & (REQUESTED_ACTIONS | SMFIF_SETSYMLIST);
+	*pf1 = 0; /* every callback, no protocol shortcuts */
+	*pf2 = *pf3 = 0;
+	if (!(f0 & SMFIF_ADDHDRS))
+		LOG_AT(LOG_WARNING, "MTA does not allow adding headers: tagging will not work");
+	if (f0 & SMFIF_SETSYMLIST) {
+		smfi_setsymlist(ctx, SMFIM_CONNECT, "{client_addr} {daemon_name}");
+		smfi_setsymlist(ctx, SMFIM_ENVFROM, "{auth_authen} {i}");
+		smfi_setsymlist(ctx, SMFIM_DATA, "{i}");
+		smfi_setsymlist(ctx, SMFIM_EOM, "{i}");
+	}
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
+{
+	struct mctx *m = mctx_new();
+	const char *a;
+
+	(void)host; (void)addr;
+	if (!m)
+		return fail(ctx, NULL, "out_of_memory");
+	if ((a = smfi_getsymval(ctx, "{client_addr}")) != NULL)
+		log_clean(a, (size_t)-1, m->client_addr, sizeof m->client_addr);
+	if (smfi_setpriv(ctx, m) != MI_SUCCESS) {
+		mctx_free(m);
+		return fail(ctx, NULL, "setpriv");
+	}
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_helo(SMFICTX *ctx, char *helo)
+{
+	(void)helo;
+	return priv(ctx) ? SMFIS_CONTINUE : fail(ctx, NULL, "no_context");
+}
+
+static sfsistat mlfi_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct mctx *m = priv(ctx);
+	struct conf *c;
+	const char *auth;
+
+	if (!m)
+		return fail(ctx, NULL, "no_context");
+	message_end(m);
+	if (!(c = conf_acquire_current()))
+		return fail(ctx, m, "no_config");
+	mctx_begin(m, c); /* takes the reference */
+	__atomic_add_fetch(&active_messages, 1, __ATOMIC_RELAXED);
+	auth = smfi_getsymval(ctx, "{auth_authen}");
+	m->authenticated = auth && *auth;
+	update_queue_id(ctx, m);
+	if (mctx_set_sender(m, argv && argv[0] ? argv[0] : "") != 0)
+		return fail(ctx, m, "out_of_memory");
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct mctx *m = priv(ctx);
+
+	if (!m || !m->conf)
+		return fail(ctx, m, "no_context");
+	if (mctx_add_rcpt(m, argv && argv[0] ? argv[0] : "") != 0)
+		return fail(ctx, m, "out_of_memory");
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_data(SMFICTX *ctx)
+{
+	struct mctx *m = priv(ctx);
+
+	if (!m || !m->conf)
+		return fail(ctx, m, "no_context");
+	update_queue_id(ctx, m);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct mctx *m = priv(ctx);
+
+	if (!m || !m->conf)
+		return fail(ctx, m, "no_context");
+	if (mctx_add_header(m, name, value) != 0)
+		return fail(ctx, m, "out_of_memory");
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_eoh(SMFICTX *ctx)
+{
+	struct mctx *m = priv(ctx);
+
+	if (!m || !m->conf)
+		return fail(ctx, m, "no_context");
+	if (mctx_end_headers(m) != 0)
+		return fail(ctx, m, "out_of_memory");
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_body(SMFICTX *ctx, unsigned char *p, size_t n)
+{
+	struct mctx *m = priv(ctx);
+
+	if (!m || !m->conf)
+		return fail(ctx, m, "no_context");
+	if (mctx_add_body(m, p, n) != 0)
+		return fail(ctx, m, "out_of_memory");
+	return SMFIS_CONTINUE;
+}
+
+struct tick_state {
+	SMFICTX *ctx;
+	double last;
+};
+
+/* Called by the scanner now and then: keep the MTA from timing us out,
+ * but at most once a second (each call is a packet to the MTA). */
+static void tick(void *arg)
+{
+	struct tick_state *t = arg;
+	double n = now_ms();
+
+	if (n - t->last >= 1000.0) {
+		smfi_progress(t->ctx);
+		t->last = n;
+	}
+}
+
+/* Remove X-PHI-* headers that came with the message: only we set them. */
+static void drop_forged_headers(SMFICTX *ctx, const struct mctx *m)
+{
+	int h;
+	unsigned i;
+
+	for (h = 0; h < MCTX_H__COUNT; h++)
+		for (i = m->own_headers[h]; i >= 1; i--)
+			smfi_chgheader(ctx, (char *)own_header_names[h], (int)i, NULL);
+}
+
+static sfsistat apply(SMFICTX *ctx, struct mctx *m, const struct phi_scan *s,
+                      const struct decide_result *d)
+{
+	char scanned[64];
+	struct reply r;
+	const char *lines[REPLY_MAX_LINES + 1];
+
+	if (d->action >= POLICY_REDIRECT) {
+		/* Redirect to the portal is not built yet: the message is stopped
+		 * and the sender told to use the portal (reply text). */
+		decide_reply(m->conf, s, d, &r);
+		reply_lines(&r, lines);
+		if (smfi_setmlreply(ctx, "550", "5.7.1", lines[0], lines[1], lines[2], lines[3], lines[4],
+		                    lines[5], lines[6], lines[7], lines[8], lines[9], lines[10], lines[11],
+		                    lines[12], lines[13], lines[14], lines[15], lines[16], lines[17],
+		                    lines[18], lines[19], lines[20], lines[21], lines[22], lines[23],
+		                    lines[24], lines[25], lines[26], lines[27], lines[28], lines[29],
+		                    lines[30], lines[31], (char *)NULL) != MI_SUCCESS)
+			smfi_setreply(ctx, "550", "5.7.1", r.line[0]);
+		return SMFIS_REJECT;
+	}
+	drop_forged_headers(ctx, m);
+	snprintf(scanned, sizeof scanned, "phimilter %s", phi_version());
+	if (smfi_addheader(ctx, "X-PHI-Scanned", scanned) != MI_SUCCESS)
+		LOG_AT(LOG_WARNING, "%s: could not add X-PHI-Scanned", m->queue_id);
+	if (d->action == POLICY_TAG) {
+		smfi_addheader(ctx, "X-PHI-Verdict", (char *)phi_verdict_name(d->verdict));
+		if (d->findings_hdr[0])
+			smfi_addheader(ctx, "X-PHI-Findings", (char *)d->findings_hdr);
+	}
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_eom(SMFICTX *ctx)
+{
+	struct mctx *m = priv(ctx);
+	struct conf *c;
+	struct phi_scan *s;
+	struct tick_state ts;
+	struct decide_result d;
+	char line[1024];
+	double t0;
+	unsigned n;
+	int rc;
+	sfsistat ret;
+
+	if (!m || !(c = m->conf))
+		return fail(ctx, m, "no_context");
+	update_queue_id(ctx, m);
+	/* A cap on concurrent scans: past it the MTA is told to retry (per
+	 * on_error) instead of every connection thread scanning at once. */
+	n = __atomic_add_fetch(&active_scans, 1, __ATOMIC_ACQ_REL);
+	if (n > c->max_scans) {
+		__atomic_sub_fetch(&active_scans, 1, __ATOMIC_ACQ_REL);
+		return fail(ctx, m, "max_scans");
+	}
+	t0 = now_ms();
+	ts.ctx = ctx;
+	ts.last = t0;
+	s = phi_scan_new(c->engine, &c->limits, tick, &ts);
+	if (!s) {
+		__atomic_sub_fetch(&active_scans, 1, __ATOMIC_ACQ_REL);
+		return fail(ctx, m, "out_of_memory");
+	}
+	if (m->truncated)
+		phi_scan_mark_truncated(s, "limit max_message_bytes");
+	rc = phi_scan_message(s, m->msg.data ? m->msg.data : (const unsigned char *)"", m->msg.len);
+	__atomic_sub_fetch(&active_scans, 1, __ATOMIC_ACQ_REL);
+	if (rc != PHI_OK) {
+		LOG_AT(LOG_WARNING, "%s: scan failed: %s", m->queue_id, phi_strerror(rc));
+		phi_scan_free(s);
+		return fail(ctx, m, "scan");
+	}
+	decide_message(c, m, s, &d);
+	decide_log_line(c, m, s, &d, (unsigned long)(now_ms() - t0), line, sizeof line);
+	LOG_AT(LOG_INFO, "%s", line);
+	ret = apply(ctx, m, s, &d);
+	phi_scan_free(s);
+	message_end(m);
+	return ret;
+}
+
+static sfsistat mlfi_abort(SMFICTX *ctx)
+{
+	message_end(priv(ctx));
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_close(SMFICTX *ctx)
+{
+	struct mctx *m = priv(ctx);
+
+	message_end(m);
+	mctx_free(m);
+	smfi_setpriv(ctx, NULL);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_unknown(SMFICTX *ctx, const char *cmd)
+{
+	(void)ctx; (void)cmd;
+	return SMFIS_CONTINUE;
+}
+
+struct smfiDesc mlfi_desc = {
+	.xxfi_name = "phimilter",
+	.xxfi_version = SMFI_VERSION,
+	.xxfi_flags = REQUESTED_ACTIONS,
+	.xxfi_connect = mlfi_connect,
+	.xxfi_helo = mlfi_helo,
+	.xxfi_envfrom = mlfi_envfrom,
+	.xxfi_envrcpt = mlfi_envrcpt,
+	.xxfi_header = mlfi_header,
+	.xxfi_eoh = mlfi_eoh,
+	.xxfi_body = mlfi_body,
+	.xxfi_eom = mlfi_eom,
+	.xxfi_abort = mlfi_abort,
+	.xxfi_close = mlfi_close,
+	.xxfi_unknown = mlfi_unknown,
+	.xxfi_data = mlfi_data,
+	.xxfi_negotiate = mlfi_negotiate,
+};
+
+unsigned mlfi_active_messages(void)
+{
+	return __atomic_load_n(&active_messages, __ATOMIC_RELAXED);
+}
+
+unsigned mlfi_wait_idle(unsigned seconds)
+{
+	unsigned i, n = mlfi_active_messages();
+
+	for (i = 0; n && i < seconds * 10; i++) {
+		usleep(100000);
+		n = mlfi_active_messages();
+	}
+	return n;
+}
