@@ -9,6 +9,7 @@
 #define PHI_DETECT_EXT_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "../scan.h"
 
 struct roster;
@@ -19,6 +20,11 @@ int roster_load(const char *index_path, const char *key_path, struct roster **ou
 void roster_free(struct roster *r);
 /* Add patient_roster findings for roster values found in the doc. NULL r: nothing. */
 int roster_scan(const struct roster *r, struct phi_scan *s);
+/* Build the index from an EHR export CSV (`phictl roster import`); creates
+ * key_path (0600, random) when missing, refuses one readable by others.
+ * Problems go to errs (may be NULL) as "FILE:LINE: problem", never with
+ * values. Returns PHI_OK or a PHI_E* code. */
+int roster_import(const char *csv_path, const char *index_path, const char *key_path, FILE *errs);
 
 /* The message's own roster: names, ids and dates from structured clinical
  * fields (HL7 PID, FHIR Patient, C-CDA recordTarget, DICOM, CSV MRN/DOB
