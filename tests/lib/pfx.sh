@@ -1,7 +1,7 @@
 # tests/lib/pfx.sh: a private Postfix on loopback, wired to phimilter, delivering
 # into a byte-exact SMTP sink. POSIX sh; source it (needs root: postfix start).
 #
-#   pfx_init                  work dir $PFX_DIR (mktemp), cleanup trap on exit
+#   pfx_init [DIR]            work dir $PFX_DIR (mktemp, or DIR kept), cleanup trap on exit
 #   pfx_sink_start            tests/lib/sink.py on a free port -> $PFX_SINK_PORT, mail in $PFX_SINK
 #   pfx_postfix_start         writes $PFX_ETC/main.cf + master.cf, starts it on $PFX_PORT
 #   pfx_postfix_stop
@@ -16,8 +16,10 @@
 #   pfx_queue_count           messages in the instance's queue (incoming/active/deferred/hold/maildrop)
 #   pfx_lines FILE            line count (for "after this point" log checks)
 #
-# Variables the caller may set before pfx_postfix_start: PFX_MAIN_EXTRA (lines
-# appended to main.cf). Files: $PFX_LOG (Postfix's maillog_file), $PFX_MLOG
+# Variables the caller may set: PFX_SINK_DIR (before pfx_init: where the sink
+# keeps mail), PFX_PORT_FIXED (before pfx_postfix_start: the smtpd port instead
+# of a free one), PFX_MAIN_EXTRA (lines appended to main.cf), PFX_KEEP (keep
+# the temporary work dir). Files: $PFX_LOG (Postfix's maillog_file), $PFX_MLOG
 # (phimilter's stderr, appended across restarts), $PFX_DIR/sink.log.
 #
 # Nothing on the system changes: the instance has its own config, queue, data
@@ -28,18 +30,33 @@ PFX_PY=/usr/bin/python3
 [ -x "$PFX_PY" ] || PFX_PY=python3
 PFX_LIB=${PHI_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib
 export PATH="$PATH:/usr/sbin:/sbin"
-PFX_DIR= PFX_SINK_PID= PFX_MILTER_PID= PFX_PF_STARTED=0 PFX_MASTER_PID= PFX_MILTER_RC=
+PFX_DIR= PFX_TEMP=1 PFX_SINK_PID= PFX_MILTER_PID= PFX_PF_STARTED=0 PFX_MASTER_PID= PFX_MILTER_RC=
+PFX_SOCKDIR_TMP=
 
 pfx_die() { echo "Bail out! $*"; exit 1; }
 
-pfx_init() {
-  PFX_DIR=$(mktemp -d "${TMPDIR:-/tmp}/phie2e.XXXXXX") || pfx_die "mktemp failed"
+pfx_init() { # pfx_init [DIR]: a new temporary work dir (removed at exit), or DIR (kept)
+  if [ -n "${1:-}" ]; then
+    PFX_DIR=$1 PFX_TEMP=0
+    mkdir -p "$PFX_DIR" || pfx_die "cannot create $PFX_DIR"
+    PFX_DIR=$(cd "$PFX_DIR" && pwd)
+    # a previous run killed hard may have left its Postfix running
+    [ -f "$PFX_DIR/etc/main.cf" ] && postfix -c "$PFX_DIR/etc" stop >/dev/null 2>&1
+    rm -rf "$PFX_DIR/spool" "$PFX_DIR/data" "$PFX_DIR/etc" "$PFX_DIR/sock"
+  else
+    PFX_DIR=$(mktemp -d "${TMPDIR:-/tmp}/phie2e.XXXXXX") || pfx_die "mktemp failed"
+    PFX_TEMP=1
+  fi
   chmod 755 "$PFX_DIR"
   PFX_ETC=$PFX_DIR/etc PFX_SPOOL=$PFX_DIR/spool PFX_DATA=$PFX_DIR/data
-  PFX_SINK=$PFX_DIR/sink PFX_LOG=$PFX_DIR/postfix.log PFX_MLOG=$PFX_DIR/phimilter.log
-  PFX_SOCK=$PFX_DIR/run/phimilter.sock
-  mkdir -p "$PFX_ETC" "$PFX_SPOOL" "$PFX_DATA" "$PFX_SINK" "$PFX_DIR/run" "$PFX_DIR/tmp"
-  chmod 755 "$PFX_DIR/run"
+  PFX_SINK=${PFX_SINK_DIR:-$PFX_DIR/sink} PFX_LOG=$PFX_DIR/postfix.log PFX_MLOG=$PFX_DIR/phimilter.log
+  PFX_SOCK=$PFX_DIR/sock/phimilter.sock
+  if [ ${#PFX_SOCK} -gt 100 ]; then  # sun_path holds 108 bytes
+    PFX_SOCKDIR_TMP=$(mktemp -d "${TMPDIR:-/tmp}/phisock.XXXXXX") && chmod 755 "$PFX_SOCKDIR_TMP"
+    PFX_SOCK=$PFX_SOCKDIR_TMP/phimilter.sock
+  fi
+  mkdir -p "$PFX_ETC" "$PFX_SPOOL" "$PFX_DATA" "$PFX_SINK" "$PFX_DIR/sock"
+  chmod 755 "$PFX_DIR/sock"
   chown postfix: "$PFX_DATA" 2>/dev/null
   : >"$PFX_MLOG"
   trap pfx_cleanup EXIT
@@ -55,9 +72,17 @@ pfx_cleanup() {
     # keep the logs (no message content) for the runner's tests/out/
     if [ -n "${PHI_OUT:-}" ] && mkdir -p "$PHI_OUT" 2>/dev/null; then
       for f in postfix.log phimilter.log sink.log; do
-        [ -f "$PFX_DIR/$f" ] && cp "$PFX_DIR/$f" "$PHI_OUT/${PFX_NAME:-e2e}.$f" 2>/dev/null
+        [ -f "$PFX_DIR/$f" ] || continue
+        # through tap_redact (tap.sh) when loaded: a planted identifier never leaves
+        if command -v tap_redact >/dev/null 2>&1; then
+          tap_redact <"$PFX_DIR/$f" >"$PHI_OUT/${PFX_NAME:-e2e}.$f" 2>/dev/null
+        else
+          cp "$PFX_DIR/$f" "$PHI_OUT/${PFX_NAME:-e2e}.$f" 2>/dev/null
+        fi
       done
     fi
+    [ -n "${PFX_SOCKDIR_TMP:-}" ] && rm -rf "$PFX_SOCKDIR_TMP"
+    [ "$PFX_TEMP" = 1 ] || return 0
     [ -n "${PFX_KEEP:-}" ] && { echo "# work dir kept: $PFX_DIR"; return 0; }
     rm -rf "$PFX_DIR"
   fi
