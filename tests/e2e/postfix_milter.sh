@@ -80,6 +80,8 @@ socket = unix:$PFX_SOCK
 mode = $2
 internal_domains = example.org
 partner_domains =
+social_domains = @$PHI_TOP/conf/social_domains
+chat_domains = @$PHI_TOP/conf/chat_domains
 quarantine_dir = $PFX_DIR/quarantine
 on_error = tempfail
 ${3:-}

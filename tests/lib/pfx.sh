@@ -322,10 +322,13 @@ pfx_header() {
     END { if (cur == want) print val }'
 }
 
-# pfx_strip_received FILE: the message with CRLF made LF and the Received:
-# header Postfix put on top (with its continuation lines) removed.
+# pfx_strip_received FILE: the message with CRLF made LF and the first
+# Received: header (the one Postfix added; a milter's header inserted above it
+# does not matter) with its continuation lines removed.
 pfx_strip_received() {
-  tr -d '\r' <"$1" | awk 'NR == 1 && /^Received:/ { skip = 1; next }
+  tr -d '\r' <"$1" | awk 'body { print; next }
+    /^$/ { body = 1; print; next }
+    !done && /^Received:/ { skip = 1; done = 1; next }
     skip && /^[ \t]/ { next }
     { skip = 0; print }'
 }
