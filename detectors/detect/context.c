@@ -72,7 +72,7 @@ static const struct {
 	{ "patient s name", K_PATIENT | K_NAMELBL, 0 }, { "name of patient", K_PATIENT | K_NAMELBL, 0 },
 	{ "pt name", K_PATIENT | K_NAMELBL, 0 }, { "client name", K_NAMELBL, 0 },
 	{ "name", K_NAMELBL, TF_REQ_COLON }, { "full name", K_NAMELBL, 0 }, { "re", K_NAMELBL, TF_REQ_COLON },
-	{ "regarding", K_NAMELBL, TF_REQ_COLON }, { "member name", K_NAMELBL, 0 },
+	{ "regarding", K_NAMELBL, TF_REQ_COLON }, { "dear", K_NAMELBL, 0 }, { "member name", K_NAMELBL, 0 },
 	{ "resident", K_PATIENT | K_NAMELBL, TF_REQ_COLON }, { "client", K_NAMELBL, TF_REQ_COLON },
 	{ "phone", K_PHONE, 0 }, { "tel", K_PHONE, 0 }, { "telephone", K_PHONE, 0 },
 	{ "cell", K_PHONE, 0 }, { "mobile", K_PHONE, 0 }, { "ph", K_PHONE, TF_REQ_COLON },

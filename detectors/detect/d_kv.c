@@ -1,0 +1,155 @@
+/*
+ * d_kv.c - identifiers known by their label: "MRN: 4471023", "Member ID
+ * W123456789", "routing number 021000021", "account # 41491267196",
+ * "license no. D1234567", "UDI (01)0088...".
+ *
+ * After a label hit, up to three filler words ("no", "number", "id", "#",
+ * "is") and punctuation are skipped, then one value token is read and
+ * checked for the family's shape: MRN 5-12 alphanumerics with at least four
+ * digits; plan ids 6-20 with at least three digits; accounts 6-17 digits;
+ * routing numbers 9 digits with the ABA check; licences and device ids
+ * alphanumerics with digits. An "account" with a patient label near is the
+ * patient's account: an MRN.
+ */
+#include <string.h>
+#include "det.h"
+
+static int filler(const unsigned char *t, size_t a, size_t b)
+{
+	static const char *const w[] = { "no", "nbr", "num", "number", "numbers", "id", "is", "was",
+		                         "of", "the", "on", "file", "ending", "in", "for", "ident",
+		                         "identifier", "code", "nr", "reg", "registration", "card", "and" };
+	char buf[16];
+	size_t i, n = b - a;
+
+	if (n >= sizeof buf)
+		return 0;
+	for (i = 0; i < n; i++)
+		buf[i] = (char)(t[a + i] >= 'A' && t[a + i] <= 'Z' ? t[a + i] + 32 : t[a + i]);
+	buf[n] = 0;
+	for (i = 0; i < sizeof w / sizeof w[0]; i++)
+		if (!strcmp(buf, w[i]))
+			return 1;
+	return 0;
+}
+
+/* Find the value after a label ending at `e`: sets [*va, *vb). */
+static int value_after(const struct det_seg *ds, size_t e, size_t *va, size_t *vb)
+{
+	const unsigned char *t = ds->t;
+	size_t n = ds->n, i = e, lim = e + 32, words = 0, nl = 0;
+
+	if (lim > n)
+		lim = n;
+	for (;;) {
+		while (i < lim && !IS_ALNUM(t[i])) {
+			unsigned char c = t[i];
+			if (c == '\n' && ++nl > 1)
+				return 0;
+			if (!(IS_SPACE(c) || c == ':' || c == '#' || c == '.' || c == '=' || c == '-' ||
+			      c == '(' || c == ')' || c == '\'' || c == '"' || c == '*' || c == '|'))
+				return 0;
+			i++;
+		}
+		if (i >= lim)
+			return 0;
+		{
+			size_t j = i;
+			int dig = 0;
+			while (j < n && (IS_ALNUM(t[j]) || ((t[j] == '-' || t[j] == '/') && j + 1 < n && IS_ALNUM(t[j + 1])))) {
+				if (IS_DIGIT(t[j]))
+					dig = 1;
+				j++;
+			}
+			if (!dig && words < 3 && filler(t, i, j)) {
+				words++;
+				i = j;
+				continue;
+			}
+			*va = i;
+			*vb = j;
+			return 1;
+		}
+	}
+}
+
+static void counts(const unsigned char *t, size_t a, size_t b, size_t *dig, size_t *alpha, size_t *other)
+{
+	*dig = *alpha = *other = 0;
+	for (; a < b; a++) {
+		if (IS_DIGIT(t[a]))
+			(*dig)++;
+		else if (IS_ALPHA(t[a]))
+			(*alpha)++;
+		else
+			(*other)++;
+	}
+}
+
+static void one(struct det_seg *ds, const struct kw_hit *h)
+{
+	const unsigned char *t = ds->t;
+	size_t va, vb, dig, alpha, other, len;
+	uint32_t c = h->cats;
+	int neg, health;
+
+	if (!value_after(ds, h->end, &va, &vb))
+		return;
+	len = vb - va;
+	counts(t, va, vb, &dig, &alpha, &other);
+	neg = (ctx_near(ds, h->start, h->end, 40, 0) & K_NEG) != 0;
+	health = det_health_near(ds, va, vb);
+	if (c & K_MRN) {
+		if (dig >= 4 && dig + alpha >= 5 && dig + alpha <= 12 && other <= 2)
+			det_add(ds, PHI_T_MRN, PHI_CONF_HIGH, va, len, "+mrn");
+		return;
+	}
+	if (c & K_ROUTING) {
+		char d[16];
+		if (dig == 9 && alpha == 0 && other == 0) {
+			memcpy(d, t + va, 9);
+			d[9] = 0;
+			if (cs_aba(d))
+				det_add(ds, PHI_T_ACCOUNT_NUMBER, PHI_CONF_HIGH, va, len, "+routing aba");
+		}
+		return;
+	}
+	if (c & K_ACCT) {
+		if (alpha == 0 && dig >= 6 && dig <= 17 && other <= 3) {
+			if (ctx_before(ds, h->start, 24, K_PATIENT) || (ctx_near(ds, h->start, h->end, 0, 0) & K_PATIENT))
+				det_add(ds, PHI_T_MRN, PHI_CONF_MEDIUM, va, len, "+patient account");
+			else
+				det_add(ds, PHI_T_ACCOUNT_NUMBER, neg ? PHI_CONF_LOW : health ? PHI_CONF_HIGH : PHI_CONF_MEDIUM,
+				        va, len, neg ? "+account -reference" : "+account");
+		}
+		return;
+	}
+	if (c & K_PLAN) {
+		if (dig >= 3 && dig + alpha >= 6 && dig + alpha <= 20 && other <= 3)
+			det_add(ds, PHI_T_HEALTH_PLAN_ID, neg ? PHI_CONF_LOW : health ? PHI_CONF_HIGH : PHI_CONF_MEDIUM,
+			        va, len, "+member id");
+		return;
+	}
+	if (c & K_LICENSE) {
+		if (dig >= 4 && dig + alpha >= 5 && dig + alpha <= 15 && other <= 2)
+			det_add(ds, PHI_T_LICENSE_NUMBER, PHI_CONF_MEDIUM, va, len, "+license");
+		return;
+	}
+	if (c & K_DEVICE) {
+		if (dig >= 3 && dig + alpha >= 6 && len <= 40)
+			det_add(ds, PHI_T_DEVICE_ID, health ? PHI_CONF_MEDIUM : PHI_CONF_LOW, va, len, "+device");
+		return;
+	}
+}
+
+void d_kv_hits(struct det_seg *ds)
+{
+	const uint32_t want = K_MRN | K_ROUTING | K_ACCT | K_PLAN | K_LICENSE | K_DEVICE;
+	size_t i;
+
+	if (!(ds->allcats & want))
+		return;
+	for (i = 0; i < ds->nhits; i++)
+		if (ds->hits[i].cats & want)
+			one(ds, &ds->hits[i]);
+}

@@ -1,0 +1,219 @@
+/*
+ * d_name.c - names given as a patient's in free text.
+ *
+ * Only labelled names: "Patient: Jane Roe", "Patient Name: ROE, JANE",
+ * "Pt: J. Roe", "Re: Jane Roe (DOB ...)", "Name: ..." and "Dear Jane Roe,"
+ * followed by two to three capitalised words (an initial, O'Brien and
+ * Smith-Jones allowed; "Last, First" too). A list of capitalised words that
+ * are no first name ("The", "Health", "Information" ...) stops headings
+ * from being taken for names. Patient labels give medium (high with health
+ * words near); "Name:", "Re:" and "Dear" give medium only with health words
+ * close by, else low. Unlabelled names are the roster's business (ext.h).
+ */
+#include <string.h>
+#include "det.h"
+
+static const char *const stop[] = {
+	"the", "a", "an", "this", "that", "these", "your", "our", "my", "his", "her", "their",
+	"information", "health", "medical", "care", "record", "records", "name", "names", "date",
+	"patient", "patients", "rights", "privacy", "policy", "policies", "notice", "portal",
+	"services", "service", "center", "hospital", "clinic", "department", "team", "safety",
+	"education", "access", "request", "form", "number", "id", "re", "fw", "fwd", "urgent",
+	"new", "update", "meeting", "lab", "labs", "results", "appointment", "follow", "summary",
+	"report", "sir", "madam", "colleague", "colleagues", "friend", "friends", "customer",
+	"member", "members", "all", "everyone", "team", "staff", "doctor", "dr", "prof", "to",
+	"from", "subject", "and", "or", "of", "for", "in", "on", "at", "with", "hello", "hi",
+	"dear", "thank", "thanks", "please", "referral", "discharge", "instructions", "status",
+	"visit", "test", "list", "identifiable", "protected", "phi", "hipaa", "data", "user",
+	"account", "family", "january", "february", "march", "april", "may", "june", "july",
+	"august", "september", "october", "november", "december", "monday", "tuesday",
+	"wednesday", "thursday", "friday", "saturday", "sunday", "is", "was", "has", "will",
+	"should", "must", "can", "who", "what", "when", "care", "plan", "privacy", "officer",
+	"unknown", "none", "n", "na", "tbd", "doe", "sample", "test", "example", "demo",
+	"security", "compliance", "workforce", "breach", "minimum", "necessary", "authorization",
+	"consent", "business", "associate", "covered", "entity", "entities", "agreement",
+	"mr", "mrs", "ms", "miss", "mx", "st", "street", "ave", "road", "suite", "po", "box",
+	"john", /* "John Doe" placeholder */
+};
+
+static int is_stop(const unsigned char *t, size_t a, size_t b)
+{
+	char w[24];
+	size_t i, n = b - a;
+
+	if (n >= sizeof w)
+		return 0;
+	for (i = 0; i < n; i++)
+		w[i] = (char)(t[a + i] >= 'A' && t[a + i] <= 'Z' ? t[a + i] + 32 : t[a + i]);
+	w[n] = 0;
+	for (i = 0; i < sizeof stop / sizeof stop[0]; i++)
+		if (!strcmp(w, stop[i]))
+			return 1;
+	return 0;
+}
+
+static int is_title(const unsigned char *t, size_t a, size_t b)
+{
+	size_t n = b - a;
+	char w[8];
+	size_t i;
+
+	if (n > 4)
+		return 0;
+	for (i = 0; i < n; i++)
+		w[i] = (char)(t[a + i] | 0x20);
+	w[n] = 0;
+	return !strcmp(w, "mr") || !strcmp(w, "mrs") || !strcmp(w, "ms") || !strcmp(w, "miss") ||
+	       !strcmp(w, "mx");
+}
+
+/* A capitalised name word at i: "Jane", "O'Brien", "Smith-Jones", "JANE", "J."; returns end or 0. */
+static size_t name_word(const unsigned char *t, size_t n, size_t i)
+{
+	size_t j = i;
+	int lower = 0;
+
+	if (i >= n || !IS_UPPER(t[i]))
+		return 0;
+	j++;
+	if (j < n && t[j] == '.')
+		return j + 1; /* initial */
+	while (j < n && (IS_ALPHA(t[j]) || ((t[j] == '\'' || t[j] == '-') && j + 1 < n && IS_ALPHA(t[j + 1])))) {
+		if (IS_ALPHA(t[j]) && !IS_UPPER(t[j]))
+			lower = 1;
+		j++;
+	}
+	(void)lower;
+	if (j - i < 2 || j - i > 20)
+		return 0;
+	if (j < n && (IS_DIGIT(t[j]) || t[j] >= 0x80))
+		return 0;
+	return j;
+}
+
+/* Names after label end e; returns the number of words and sets [*a, *b). */
+static int name_after(const struct det_seg *ds, size_t e, size_t *a, size_t *b, int *titled)
+{
+	const unsigned char *t = ds->t;
+	size_t n = ds->n, i = e, words = 0, j, last = 0, first = 0;
+	int comma = 0;
+
+	*titled = 0;
+	while (i < n && i < e + 4 && (t[i] == ' ' || t[i] == ':' || t[i] == '\t' || t[i] == '-'))
+		i++;
+	/* Mr. / Mrs. / Ms. */
+	j = i;
+	while (j < n && IS_ALPHA(t[j]))
+		j++;
+	if (j > i && is_title(t, i, j)) {
+		*titled = 1;
+		if (j < n && t[j] == '.')
+			j++;
+		while (j < n && t[j] == ' ')
+			j++;
+		i = j;
+	}
+	first = i;
+	while (words < 3) {
+		size_t w = name_word(t, n, i);
+		if (!w)
+			break;
+		if (is_stop(t, i, t[w - 1] == '.' ? w - 1 : w))
+			return 0;
+		words++;
+		last = w;
+		i = w;
+		if (i < n && t[i] == ',' && words == 1 && !comma && i + 2 < n && t[i + 1] == ' ' &&
+		    IS_UPPER(t[i + 2])) {
+			comma = 1; /* ROE, JANE */
+			i += 2;
+			continue;
+		}
+		if (i < n && t[i] == ' ' && i + 1 < n && IS_UPPER(t[i + 1]))
+			i++;
+		else
+			break;
+	}
+	if (words < 2 && !(words == 1 && *titled))
+		return 0;
+	/* a name is followed by the end of the phrase, not by more lower-case words of a sentence */
+	if (last < n && IS_ALPHA(t[last]))
+		return 0;
+	*a = first;
+	*b = last;
+	return (int)words;
+}
+
+static unsigned health_after(const struct det_seg *ds, size_t a, size_t span)
+{
+	size_t i;
+	unsigned k = 0;
+
+	for (i = 0; i < ds->nhits; i++) {
+		if (ds->hits[i].start < a)
+			continue;
+		if (ds->hits[i].start > a + span)
+			break;
+		if (ds->hits[i].cats & (K_HEALTH | K_DOB | K_MRN))
+			k++;
+	}
+	return k;
+}
+
+static int is_word(const struct det_seg *ds, const struct kw_hit *h, const char *w)
+{
+	size_t n = strlen(w), i;
+
+	if (h->end - h->start != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((ds->t[h->start + i] | 0x20) != w[i])
+			return 0;
+	return 1;
+}
+
+static void one(struct det_seg *ds, const struct kw_hit *h)
+{
+	const unsigned char *t = ds->t;
+	size_t a, b, k;
+	int titled, words, patient = (h->cats & K_PATIENT) != 0, colon;
+	int dear = is_word(ds, h, "dear");
+	enum phi_confidence c;
+
+	k = h->end;
+	while (k < ds->n && t[k] == ' ')
+		k++;
+	colon = k < ds->n && (t[k] == ':' || t[k] == '-');
+	words = name_after(ds, h->end, &a, &b, &titled);
+	if (!words)
+		return;
+	if (titled && !dear && !patient)
+		return;
+	if (patient && !colon) {
+		/* "patient Jane Roe (DOB ...)": only with an identifier label right after */
+		if (!(ctx_near(ds, b, b, 0, 30) & (K_DOB | K_MRN)))
+			return;
+	}
+	if (patient) {
+		c = det_health_near(ds, a, b) ? PHI_CONF_HIGH : PHI_CONF_MEDIUM;
+	} else if (dear) {
+		c = health_after(ds, b, 600) >= 2 ? PHI_CONF_MEDIUM : PHI_CONF_LOW;
+	} else {
+		c = (ctx_near(ds, a, b, 200, 200) & (K_PATIENT | K_DOB | K_MRN)) || ds->clinical ||
+		            health_after(ds, b, 300) >= 2
+		        ? PHI_CONF_MEDIUM
+		        : PHI_CONF_LOW;
+	}
+	det_add(ds, PHI_T_PERSON_NAME, c, a, b - a, patient ? "+patient label" : dear ? "+dear" : "+name label");
+}
+
+void d_name_hits(struct det_seg *ds)
+{
+	size_t i;
+
+	if (!(ds->allcats & K_NAMELBL))
+		return;
+	for (i = 0; i < ds->nhits; i++)
+		if (ds->hits[i].cats & K_NAMELBL)
+			one(ds, &ds->hits[i]);
+}
