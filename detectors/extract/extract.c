@@ -125,10 +125,16 @@ static int json_or_fhir(struct phi_doc *d, int part, const unsigned char *p, siz
 	return x_json_extract(d, part, p, n);
 }
 
-/* text that may be a whole HL7 v2 message. */
+/* Text that is a whole HL7 v2 message (it starts with MSH) goes to x_hl7;
+ * prose with a message pasted inside stays text, and x_text makes the
+ * pasted message a child part (so uuencoded blocks etc. are still found). */
 static int text_or_hl7(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 {
-	if (x_hl7_sniff(p, n)) {
+	size_t i = 0;
+
+	while (i < n && i < 256 && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+		i++;
+	if (n - i >= 4 && memcmp(p + i, "MSH|", 4) == 0 && x_hl7_sniff(p, n)) {
 		d->parts[part].format = PHI_FMT_HL7V2;
 		return x_hl7_extract(d, part, p, n);
 	}

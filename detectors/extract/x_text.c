@@ -118,9 +118,15 @@ static int embed(struct phi_doc *d, int part, const char *ct, const char *fname,
 {
 	int c = doc_add_part(d, part, ct, fname, f, n, 0);
 
+	int rc;
+
 	if (c < 0)
 		return c == PHI_ENOMEM ? c : PHI_ELIMIT;
-	return fn ? fn(d, c, p, n) : extract_part(d, c, p, n);
+	rc = fn ? fn(d, c, p, n) : extract_part(d, c, p, n);
+	if (rc == PHI_OK && fname)
+		rc = doc_add_text(d, c, PHI_F_FILENAME, "filename", (const unsigned char *)fname,
+		                  strlen(fname), 0);
+	return rc;
 }
 
 static int uu_blocks(struct phi_doc *d, int part, const unsigned char *p, size_t n, int *made)
