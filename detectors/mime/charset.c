@@ -214,10 +214,11 @@ static int guess(const unsigned char *p, size_t n, struct phi_buf *out)
 {
 	int le;
 
-	if (charset_is_utf8(p, n))
-		return phi_buf_append(out, p, n);
+	/* The NUL pattern first: UTF-16 Latin text is also "valid UTF-8". */
 	if ((le = utf16_guess(p, n)) >= 0)
 		return conv(le ? "UTF-16LE" : "UTF-16BE", 2, p, n, out);
+	if (charset_is_utf8(p, n))
+		return phi_buf_append(out, p, n);
 	return conv("CP1252", 1, p, n, out);
 }
 
