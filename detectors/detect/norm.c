@@ -272,7 +272,7 @@ size_t norm_date_at(const unsigned char *p, size_t n, char out[9])
 		if (la > 4 || la + 1 >= n)
 			return 0;
 		i = la;
-		if (p[i] == '-' || p[i] == '/' || p[i] == '.') {
+		if ((p[i] == '-' || p[i] == '/' || p[i] == '.') && is_digit(p[i + 1])) {
 			unsigned char sep = p[i++];
 			lb = digits_at(p + i, n - i, 3, &b);
 			if (lb == 0 || lb > 2 || i + lb >= n || p[i + lb] != sep)
@@ -350,6 +350,12 @@ int norm_date(const unsigned char *p, size_t n, char out[9])
 		                            (p[3] - '0')), 4,
 		                 (unsigned)((p[4] - '0') * 10 + (p[5] - '0')),
 		                 (unsigned)((p[6] - '0') * 10 + (p[7] - '0')), out);
+	/* ISO date-time: the date ends at the 'T' */
+	for (i = 8; i + 1 < n && i < 11; i++)
+		if (p[i] == 'T' && is_digit(p[i - 1]) && is_digit(p[i + 1])) {
+			n = i;
+			break;
+		}
 	k = norm_date_at(p, n, out);
 	if (k == 0)
 		return 0;

@@ -411,7 +411,7 @@ static int parse_rule(struct rule *ru, char *line, const char *path, unsigned li
 			}
 			ru->as = t;
 		} else {
-			eprintf(e, "%s:%u: rule %s: unknown option \"%.40s\" (before the /pattern/)",
+			eprintf(e, "%s:%u: rule %s: unknown option \"%.40s\" (or no /pattern/)",
 			        path, lineno, ru->name, tok);
 			goto fail;
 		}
