@@ -1,0 +1,198 @@
+/*
+ * t_mctx.c - the per-message context: reassembly ("Name: value\r\n", blank
+ * line, body), the max_message_bytes limit (store a prefix, keep counting,
+ * mark truncated), recipients cap, reset between messages; and decide.c on
+ * top of it (truncated -> unscannable -> external rejected, headers, log
+ * line without content).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "tap.h"
+#include "conf.h"
+#include "decide.h"
+#include "mctx.h"
+
+static struct conf *load(const char *text)
+{
+	char path[128];
+	FILE *f;
+	struct conf *c = NULL;
+
+	snprintf(path, sizeof path, "/tmp/t_mctx.%ld.conf", (long)getpid());
+	f = fopen(path, "w");
+	if (!f)
+		return NULL;
+	fputs(text, f);
+	fclose(f);
+	if (conf_load(path, &c, stdout) != 0)
+		c = NULL;
+	unlink(path);
+	return c;
+}
+
+static void test_reassembly(void)
+{
+	struct conf *c = load("internal_domains = example.org\n");
+	struct mctx *m = mctx_new();
+	const char *want = "Subject: hello\r\nx-phi-verdict: clean\r\n\r\nbody line\r\n";
+
+	if (!T_OK(c && m, "config and context"))
+		return;
+	mctx_begin(m, conf_acquire(c));
+	T_EQ_INT(mctx_set_sender(m, "<a@example.org>"), 0, "sender stored");
+	T_EQ_INT(mctx_add_rcpt(m, "<b@example.net>"), 0, "recipient stored");
+	mctx_add_header(m, "Subject", "hello");
+	mctx_add_header(m, "x-phi-verdict", "clean");
+	mctx_end_headers(m);
+	mctx_end_headers(m);
+	mctx_add_body(m, (const unsigned char *)"body line\r\n", 11);
+	T_EQ_INT(m->msg.len, strlen(want), "reassembled length");
+	T_OK(m->msg.len == strlen(want) && memcmp(m->msg.data, want, m->msg.len) == 0,
+	     "headers as Name: value CRLF, one blank line, then body");
+	T_EQ_INT(m->own_headers[MCTX_H_VERDICT], 1, "incoming X-PHI-Verdict counted (case-insensitive)");
+	T_EQ_INT(m->truncated, 0, "small message not truncated");
+	T_EQ_INT(m->size, strlen(want), "size counts every byte");
+	mctx_end(m);
+	T_OK(m->conf == NULL && m->msg.len == 0 && m->nrcpt == 0 && m->sender == NULL,
+	     "end of message forgets everything and releases the config");
+	T_EQ_INT(c->refs, 1, "config reference given back");
+	/* body without an explicit end of headers still gets the separator */
+	mctx_begin(m, conf_acquire(c));
+	mctx_add_header(m, "A", "b");
+	mctx_add_body(m, (const unsigned char *)"x", 1);
+	T_OK(m->msg.len == 9 && memcmp(m->msg.data, "A: b\r\n\r\nx", 9) == 0, "separator added before the body");
+	T_EQ_INT(m->messages, 2, "messages counted per connection");
+	mctx_free(m);
+	T_EQ_INT(c->refs, 1, "free releases the message's config");
+	conf_release(c);
+	mctx_free(NULL);
+}
+
+static void test_limit(void)
+{
+	struct conf *c = load("max_message_bytes = 1k\n");
+	struct mctx *m = mctx_new();
+	unsigned char chunk[300];
+	int i;
+
+	if (!T_OK(c && m, "1k config"))
+		return;
+	memset(chunk, 'a', sizeof chunk);
+	mctx_begin(m, c);
+	mctx_add_header(m, "Subject", "x");
+	mctx_end_headers(m);
+	for (i = 0; i < 10; i++)
+		T_EQ_INT(mctx_add_body(m, chunk, sizeof chunk), 0, "body chunk past the limit is not an error");
+	T_EQ_INT(m->msg.len, 1024, "stores exactly max_message_bytes");
+	T_EQ_INT(m->size, 14 + 3000, "keeps counting past the limit");
+	T_EQ_INT(m->truncated, 1, "marked truncated");
+	mctx_end(m);
+	T_EQ_INT(m->truncated, 0, "next message starts untruncated");
+	mctx_free(m);
+}
+
+static void test_rcpt_cap(void)
+{
+	struct conf *c = load("");
+	struct mctx *m = mctx_new();
+	char addr[700];
+	int i;
+
+	mctx_begin(m, c);
+	for (i = 0; i < MCTX_MAX_RCPTS + 3; i++)
+		mctx_add_rcpt(m, "x@example.org");
+	T_EQ_INT(m->nrcpt, MCTX_MAX_RCPTS, "recipients stored up to the cap");
+	T_EQ_INT(m->rcpt_dropped, 3, "recipients past the cap counted");
+	memset(addr, 'a', sizeof addr - 1);
+	addr[sizeof addr - 1] = 0;
+	mctx_add_rcpt(m, addr);
+	T_EQ_INT(m->rcpt_dropped, 4, "an over-long address is counted, not stored");
+	mctx_free(m);
+}
+
+static void test_decide_truncated(void)
+{
+	struct conf *c = load("max_message_bytes = 1k\ninternal_domains = example.org\n");
+	struct mctx *m = mctx_new();
+	struct phi_scan *s;
+	struct decide_result d;
+	struct reply r;
+	unsigned char chunk[2000];
+	char line[1024];
+
+	if (!T_OK(c && m, "decide: config"))
+		return;
+	memset(chunk, 'b', sizeof chunk);
+	mctx_begin(m, c);
+	mctx_add_rcpt(m, "<inside@example.org>");
+	mctx_add_rcpt(m, "<outside@elsewhere.example>");
+	mctx_add_header(m, "Subject", "SecretSubjectWord");
+	mctx_add_body(m, chunk, sizeof chunk);
+	s = phi_scan_new(c->engine, &c->limits, NULL, NULL);
+	T_OK(s != NULL, "scan created");
+	phi_scan_mark_truncated(s, "limit max_message_bytes");
+	T_EQ_INT(phi_scan_message(s, m->msg.data, m->msg.len), 0, "truncated message scans");
+	decide_message(c, m, s, &d);
+	T_EQ_INT(d.unscannable_limit, 1, "truncation is an unscannable limit");
+	T_EQ_INT(d.rcpts[DEST_INTERNAL], 1, "one internal recipient");
+	T_EQ_INT(d.rcpts[DEST_EXTERNAL], 1, "one external recipient");
+	T_EQ_STR(policy_action_name(d.class_action[DEST_INTERNAL]), "tag", "internal: tagged");
+	T_EQ_STR(policy_action_name(d.class_action[DEST_EXTERNAL]), "reject", "external: rejected");
+	T_EQ_STR(policy_action_name(d.action), "reject", "any blocked recipient rejects the whole message");
+	T_OK(strncmp(d.incident, "PHI-", 4) == 0, "incident id made for a block");
+	T_OK(strstr(d.findings_hdr, "unscannable=1") != NULL, "findings header has types and counts");
+	decide_reply(c, s, &d, &r);
+	T_OK(strstr(r.line[0], "could not be checked") != NULL, "reply says it could not be checked");
+	snprintf(m->queue_id, sizeof m->queue_id, "4ABCDEF");
+	decide_log_line(c, m, s, &d, 12, line, sizeof line);
+	printf("# %s\n", line);
+	T_OK(strncmp(line, "4ABCDEF: mode=enforce verdict=clean action=reject", 49) == 0, "log line: queue id first, key=value");
+	T_OK(strstr(line, "internal=tag/1") && strstr(line, "external=reject/1"), "log line: action per class");
+	T_OK(strstr(line, "unscannable=max_message_bytes") && strstr(line, "truncated=1"), "log line: unscannable reason");
+	T_OK(!strstr(line, "SecretSubjectWord") && !strstr(line, "inside") && !strstr(line, "outside"),
+	     "log line: no subject, no local parts");
+	phi_scan_free(s);
+
+	/* monitor: the same message is only tagged */
+	conf_release(m->conf);
+	m->conf = load("mode = monitor\nmax_message_bytes = 1k\n");
+	s = phi_scan_new(m->conf->engine, &m->conf->limits, NULL, NULL);
+	phi_scan_mark_truncated(s, "limit max_message_bytes");
+	phi_scan_message(s, m->msg.data, m->msg.len);
+	decide_message(m->conf, m, s, &d);
+	T_OK(d.action == POLICY_TAG && d.would == POLICY_REJECT, "monitor: tag, would reject");
+	phi_scan_free(s);
+
+	/* clean, untruncated, external only: accept */
+	mctx_begin(m, load(""));
+	mctx_add_rcpt(m, "x@elsewhere.example");
+	mctx_add_header(m, "Subject", "lunch");
+	mctx_add_body(m, (const unsigned char *)"see you at noon\r\n", 17);
+	s = phi_scan_new(m->conf->engine, &m->conf->limits, NULL, NULL);
+	phi_scan_message(s, m->msg.data, m->msg.len);
+	decide_message(m->conf, m, s, &d);
+	T_EQ_STR(policy_action_name(d.action), "accept", "clean external mail is accepted");
+	T_EQ_STR(d.incident, "", "no incident id when nothing is blocked");
+	phi_scan_free(s);
+
+	/* no recipients at all: judged as external */
+	mctx_begin(m, load(""));
+	s = phi_scan_new(m->conf->engine, &m->conf->limits, NULL, NULL);
+	phi_scan_mark_truncated(s, "limit max_message_bytes");
+	phi_scan_message(s, (const unsigned char *)"", 0);
+	decide_message(m->conf, m, s, &d);
+	T_EQ_STR(policy_action_name(d.action), "reject", "no recipients: judged as external");
+	phi_scan_free(s);
+	mctx_free(m);
+}
+
+int main(void)
+{
+	test_reassembly();
+	test_limit();
+	test_rcpt_cap();
+	test_decide_truncated();
+	return tap_done();
+}
