@@ -324,6 +324,8 @@ int x_html_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n
 		}
 	}
 	rc = o.rc;
+	while (o.b.len > 0 && (o.b.data[o.b.len - 1] == '\n' || o.b.data[o.b.len - 1] == ' '))
+		o.b.len--; /* the line ends of closing tags at the very end */
 	if (rc == PHI_ELIMIT)
 		doc_unscannable(d, part, "limit max_decoded_bytes");
 	if (rc == PHI_OK || rc == PHI_ELIMIT)
