@@ -144,40 +144,6 @@ static const struct {
 	{ "suite", K_STREET, 0 }, { "apt", K_STREET, 0 },
 };
 
-/* Health words compiled in for when no terms_dir is configured. */
-static const char *const builtin_health[] = {
-	"diagnosis", "diagnosed", "prognosis", "biopsy", "chemotherapy", "radiation therapy",
-	"oncology", "carcinoma", "melanoma", "lymphoma", "leukemia", "tumor", "tumour",
-	"metastatic", "malignant", "benign", "cancer", "diabetes", "diabetic", "hypertension",
-	"hyperlipidemia", "asthma", "copd", "pneumonia", "sepsis", "hiv", "hepatitis",
-	"tuberculosis", "depression", "anxiety", "bipolar", "schizophrenia", "dementia",
-	"alzheimer", "parkinson", "epilepsy", "seizure", "stroke", "myocardial infarction",
-	"heart failure", "atrial fibrillation", "arrhythmia", "coronary artery disease",
-	"chronic kidney disease", "dialysis", "renal failure", "cirrhosis", "pregnancy",
-	"pregnant", "prenatal", "miscarriage", "hba1c", "a1c", "cholesterol", "ldl", "hdl",
-	"glucose", "creatinine", "hemoglobin", "platelet", "cbc", "lab results", "lab result",
-	"test results", "pathology", "radiology", "mri", "ct scan", "x ray", "ultrasound",
-	"mammogram", "colonoscopy", "endoscopy", "ekg", "ecg", "echocardiogram",
-	"prescription", "prescribed", "medication", "medications", "dosage", "mg", "insulin",
-	"metformin", "lisinopril", "atorvastatin", "simvastatin", "amlodipine", "metoprolol",
-	"levothyroxine", "omeprazole", "warfarin", "apixaban", "prednisone", "gabapentin",
-	"sertraline", "fluoxetine", "citalopram", "escitalopram", "bupropion", "trazodone",
-	"oxycodone", "hydrocodone", "morphine", "fentanyl", "buprenorphine", "methadone",
-	"naloxone", "amoxicillin", "azithromycin", "albuterol", "ibuprofen", "acetaminophen",
-	"treatment plan", "treatment", "surgery", "surgical", "post op", "postoperative",
-	"discharge summary", "discharged", "admitted", "admission", "inpatient", "outpatient",
-	"emergency department", "icu", "allergies", "allergy", "allergic", "symptoms",
-	"chief complaint", "history of present illness", "physical exam", "vital signs",
-	"blood pressure", "heart rate", "immunization", "vaccination", "vaccine",
-	"hospice", "palliative", "rehabilitation", "physical therapy", "psychotherapy",
-	"counseling", "substance abuse", "opioid use disorder", "alcohol use disorder",
-	"std", "sti", "chlamydia", "gonorrhea", "syphilis", "herpes", "hpv", "covid 19",
-	"positive for", "negative for", "referral", "consult", "follow up visit", "appointment",
-	"clinical", "medical history", "medical condition", "condition", "lab", "labs",
-	"results", "scan", "mammography", "fracture", "infection", "obesity", "bmi",
-	"thyroid", "hypothyroidism", "arthritis", "osteoporosis", "migraine", "anemia",
-};
-
 static uint64_t fnv_byte(uint64_t h, unsigned char c)
 {
 	return (h ^ c) * 0x100000001b3ULL;
@@ -309,8 +275,8 @@ static int add_builtin_health(struct term_table *tt)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof builtin_health / sizeof builtin_health[0]; i++)
-		if (terms_add(tt, builtin_health[i], K_HEALTH, 0) != PHI_OK)
+	for (i = 0; i < terms_builtin_health_n; i++)
+		if (terms_add(tt, terms_builtin_health[i], K_HEALTH, 0) != PHI_OK)
 			return PHI_ENOMEM;
 	return PHI_OK;
 }

@@ -99,6 +99,10 @@ struct det_seg {
 	int *msg_health;                   /* borrowed: message has health words */
 };
 
+/* --- terms_builtin.c: the curated health list of conf/terms, compiled in --- */
+extern const char *const terms_builtin_health[];
+extern const size_t terms_builtin_health_n;
+
 /* --- context.c --- */
 int terms_init_builtin(struct term_table *tt);
 int terms_load_dir(struct term_table *tt, const char *dir, char *err, size_t errlen);
