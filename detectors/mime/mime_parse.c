@@ -399,7 +399,7 @@ static int entity_body(struct phi_doc *d, int parent, const unsigned char *p, si
 		doc_unscannable(d, parent, "limit max_depth");
 		return PHI_OK;
 	}
-	phi_buf_init(&bnd, MIME_BOUNDARY_MAX * 3);
+	phi_buf_init(&bnd, d->lim.max_header_bytes + 64); /* cut to MIME_BOUNDARY_MAX below */
 	r = e->ct ? mime_hdr_param(e->ct, e->ctl, "boundary", 1, &bnd) : 0;
 	if (r == PHI_ENOMEM)
 		return r;
