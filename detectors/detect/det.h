@@ -171,6 +171,8 @@ void d_dob_hits(struct det_seg *ds);    /* date of birth, ages over 89 */
 void d_name_hits(struct det_seg *ds);   /* labelled patient names */
 void d_addr_hits(struct det_seg *ds);   /* street lines */
 void d_medterm_hits(struct det_seg *ds);
+void d_table_hits(struct det_seg *ds);  /* DOB/MRN/SSN columns of tables in text */
+void d_pasted_hl7(struct det_seg *ds);  /* an HL7 v2 message pasted into text */
 /* Dates: parse at p; returns bytes used (0 if none) and sets y/m/d. */
 size_t date_parse(const unsigned char *p, size_t n, int *y, int *m, int *d);
 int date_plausible_dob(const struct detect_engine *de, int y, int m, int d);

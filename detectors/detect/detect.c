@@ -293,7 +293,9 @@ int detect_run(struct phi_scan *s)
 			d_name_hits(&ds);
 			d_addr_hits(&ds);
 			d_medterm_hits(&ds);
+			d_table_hits(&ds);
 		}
+		d_pasted_hl7(&ds);
 		if (ds.oom) {
 			rc = PHI_ENOMEM;
 			break;

@@ -1,0 +1,185 @@
+/*
+ * d_table.c - structure found in free text: a pasted HL7 v2 message, and
+ * tables (CSV, tab- or pipe-separated) whose header row names a DOB, MRN or
+ * SSN column.
+ *
+ * Decoders give CSV/XLSX cells as PHI_F_TABLE_CELL segments when they can;
+ * this catches the same data when it reaches the detectors as plain lines
+ * (a CSV read as text, a table pasted into a body). The header cell must be
+ * the label itself ("DOB", "Date of Birth", "MRN"); each following row's
+ * cell in that column is validated like a labelled value. A pasted HL7 v2
+ * message (an MSH segment, then a PID segment with a patient name) makes
+ * its part an hl7v2 document.
+ */
+#include <string.h>
+#include "det.h"
+
+#define TABLE_MAX_ROWS 20000
+
+static size_t line_start(const unsigned char *t, size_t i)
+{
+	while (i > 0 && t[i - 1] != '\n')
+		i--;
+	return i;
+}
+
+static size_t line_end(const unsigned char *t, size_t n, size_t i)
+{
+	const unsigned char *p = memchr(t + i, '\n', n - i);
+	return p ? (size_t)(p - t) : n;
+}
+
+static unsigned char pick_sep(const unsigned char *t, size_t a, size_t b)
+{
+	static const unsigned char seps[] = { ',', '\t', '|', ';' };
+	size_t cnt[4] = { 0, 0, 0, 0 }, i, k, best = 0;
+
+	for (i = a; i < b; i++)
+		for (k = 0; k < 4; k++)
+			if (t[i] == seps[k])
+				cnt[k]++;
+	for (k = 1; k < 4; k++)
+		if (cnt[k] > cnt[best])
+			best = k;
+	return cnt[best] >= 2 ? seps[best] : 0;
+}
+
+/* Cell `col` of line [a, b): sets [*ca, *cb) trimmed of spaces and quotes. */
+static int cell(const unsigned char *t, size_t a, size_t b, unsigned char sep, int col, size_t *ca,
+                size_t *cb)
+{
+	size_t i = a, s = a;
+	int c = 0;
+
+	for (;; i++) {
+		if (i == b || t[i] == sep) {
+			if (c == col) {
+				while (s < i && (t[s] == ' ' || t[s] == '"' || t[s] == '\''))
+					s++;
+				while (i > s && (t[i - 1] == ' ' || t[i - 1] == '"' || t[i - 1] == '\r' || t[i - 1] == '\''))
+					i--;
+				*ca = s;
+				*cb = i;
+				return 1;
+			}
+			if (i == b)
+				return 0;
+			c++;
+			s = i + 1;
+		}
+	}
+}
+
+static int ssn_cell(const unsigned char *t, size_t a, size_t b)
+{
+	char d[10];
+	size_t k = 0;
+
+	for (; a < b; a++) {
+		if (IS_DIGIT(t[a])) {
+			if (k >= 9)
+				return 0;
+			d[k++] = (char)t[a];
+		} else if (t[a] != '-' && t[a] != ' ') {
+			return 0;
+		}
+	}
+	d[k] = 0;
+	return k == 9 && ssn_valid(d);
+}
+
+static void column(struct det_seg *ds, size_t hdr_end, unsigned char sep, int col, uint32_t kind)
+{
+	const unsigned char *t = ds->t;
+	size_t n = ds->n, i = hdr_end + 1, rows = 0;
+
+	while (i < n && rows++ < TABLE_MAX_ROWS) {
+		size_t le = line_end(t, n, i), ca, cb, dig = 0, k;
+		int y, m, d;
+		if (le - i <= 1)
+			break; /* a blank line ends the table */
+		if (cell(t, i, le, sep, col, &ca, &cb) && ca < cb) {
+			for (k = ca; k < cb; k++)
+				if (IS_DIGIT(t[k]))
+					dig++;
+			if (kind & K_DOB) {
+				size_t u = date_parse(t + ca, cb - ca, &y, &m, &d);
+				if (u == cb - ca && date_plausible_dob(ds->de, y, m, d))
+					det_add(ds, PHI_T_DATE_OF_BIRTH, PHI_CONF_HIGH, ca, u, "column dob");
+			} else if (kind & K_SSN) {
+				if (ssn_cell(t, ca, cb))
+					det_add(ds, PHI_T_US_SSN, PHI_CONF_HIGH, ca, cb - ca, "column ssn");
+			} else if (kind & K_MRN) {
+				if (dig >= 3 && cb - ca <= 24)
+					det_add(ds, PHI_T_MRN, PHI_CONF_HIGH, ca, cb - ca, "column mrn");
+			}
+		}
+		i = le + 1;
+	}
+}
+
+void d_table_hits(struct det_seg *ds)
+{
+	const unsigned char *t = ds->t;
+	size_t h, done_line = (size_t)-1;
+
+	if (!(ds->allcats & (K_DOB | K_MRN | K_SSN)))
+		return;
+	for (h = 0; h < ds->nhits; h++) {
+		const struct kw_hit *k = &ds->hits[h];
+		size_t ls, le, ca = 0, cb = 0;
+		unsigned char sep;
+		int col, found = 0;
+
+		if (!(k->cats & (K_DOB | K_MRN | K_SSN)))
+			continue;
+		ls = line_start(t, k->start);
+		if (ls == done_line)
+			continue;
+		le = line_end(t, ds->n, k->start);
+		sep = pick_sep(t, ls, le);
+		if (!sep)
+			continue;
+		for (col = 0; col < 64 && cell(t, ls, le, sep, col, &ca, &cb); col++)
+			if (ca <= k->start && k->end <= cb + 1) {
+				found = 1;
+				break;
+			}
+		/* the header cell is the label itself, not a sentence that mentions it */
+		if (!found || cb - ca > 24)
+			continue;
+		column(ds, le, sep, col, k->cats);
+	}
+}
+
+void d_pasted_hl7(struct det_seg *ds)
+{
+	const unsigned char *t = ds->t, *msh, *p;
+	size_t n = ds->n, off;
+
+	if (ds->seg->format == PHI_FMT_HL7V2 || n < 16)
+		return;
+	msh = memmem(t, n, "MSH|^~\\&", 8);
+	if (!msh)
+		return;
+	off = (size_t)(msh - t);
+	for (p = msh; (p = memmem(p, n - (size_t)(p - t), "PID|", 4)) != NULL; p += 4) {
+		size_t i = (size_t)(p - t), f = 0, k;
+		if (i > 0 && t[i - 1] != '\n' && t[i - 1] != '\r' && t[i - 1] != ' ')
+			continue;
+		/* PID-5 (patient name): the fifth '|' starts it */
+		for (k = i + 4; k < n && t[k] != '\n' && t[k] != '\r'; k++) {
+			if (t[k] == '|') {
+				f++;
+				continue;
+			}
+			if (f == 4 && IS_ALPHA(t[k])) {
+				finding_add_part(ds->s, ds->seg->part, PHI_T_HL7V2, PHI_CONF_HIGH, "pasted pid");
+				(void)off;
+				return;
+			}
+			if (f > 4)
+				break;
+		}
+	}
+}
