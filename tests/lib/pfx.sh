@@ -52,11 +52,17 @@ pfx_init() { # pfx_init [DIR]: a new temporary work dir (removed at exit), or DI
   PFX_SINK=${PFX_SINK_DIR:-$PFX_DIR/sink} PFX_LOG=$PFX_DIR/postfix.log PFX_MLOG=$PFX_DIR/phimilter.log
   PFX_SOCK=$PFX_DIR/sock/phimilter.sock
   if [ ${#PFX_SOCK} -gt 100 ]; then  # sun_path holds 108 bytes
-    PFX_SOCKDIR_TMP=$(mktemp -d "${TMPDIR:-/tmp}/phisock.XXXXXX") && chmod 755 "$PFX_SOCKDIR_TMP"
+    PFX_SOCKDIR_TMP=$(mktemp -d "${TMPDIR:-/tmp}/phisock.XXXXXX") || pfx_die "mktemp failed"
+    chgrp postfix "$PFX_SOCKDIR_TMP" 2>/dev/null
+    chmod 2755 "$PFX_SOCKDIR_TMP"
     PFX_SOCK=$PFX_SOCKDIR_TMP/phimilter.sock
   fi
   mkdir -p "$PFX_ETC" "$PFX_SPOOL" "$PFX_DATA" "$PFX_SINK" "$PFX_DIR/sock"
-  chmod 755 "$PFX_DIR/sock"
+  # phimilter makes its socket mode 0660: a set-group-id directory of group
+  # postfix gives the socket that group, so Postfix's smtpd and cleanup
+  # (user postfix) may connect while phimilter runs as root
+  chgrp postfix "$PFX_DIR/sock" 2>/dev/null
+  chmod 2755 "$PFX_DIR/sock"
   chown postfix: "$PFX_DATA" 2>/dev/null
   : >"$PFX_MLOG"
   trap pfx_cleanup EXIT
