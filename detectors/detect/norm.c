@@ -87,6 +87,9 @@ size_t norm_name(const unsigned char *p, size_t n, char *out, size_t cap)
 		unsigned cp = utf8_cp(p + i, n - i, &k);
 		int r = 0;
 
+		/* not UTF-8: an EHR export in Latin-1 / Windows-1252 ("Jos\xe9") */
+		if (cp == 0xFFFD && k == 1 && p[i] >= 0xC0)
+			cp = p[i];
 		if (cp < 0x80) {
 			if (is_ascii_alpha(cp)) {
 				char c = (char)(cp | 0x20);

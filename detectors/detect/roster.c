@@ -8,20 +8,24 @@
  * written anywhere; the stdio buffer and field buffers are wiped.
  *
  * Index file (little-endian), written crash-safely (temp, fsync, rename):
- *   0  "PHIROSTR"  magic             40 u64 rows imported
- *   8  u32 version (1)               48 16 bytes key check value
- *  12  u32 hash length (16)          64 entries: n x 16 bytes, sorted, unique
- *  16  u64 n entries                    Bloom A over the entries (m = 2^a bits)
- *  24  u32 a, u32 kA  (Bloom A)         Bloom B over SipHash of the items
- *  32  u32 b, u32 kB  (Bloom B)         32 bytes HMAC of everything before
- * Keys are derived from the key file: item, prefilter (SipHash, 16 bytes),
- * file MAC and key check, each HMAC(key, label).
+ *   0  "PHIROSTR"  magic             48 u64 rows imported
+ *   8  u32 version (1)               56 16 bytes key check value
+ *  12  u32 hash length (16)          72 8 bytes zero (reserved)
+ *  16  u64 n entries                 80 entries: n x 16 bytes, sorted, unique
+ *  24  u32 a, u32 kA  (Bloom A)         Bloom A over the entries (2^a bits)
+ *  32  u32 b, u32 kB  (Bloom B)         Bloom B over SipHash of the items
+ *  40  u32 w, u32 kW  (Bloom W)         Bloom W over SipHash of name words
+ *                                       32 bytes HMAC of everything before
+ * The Bloom filters are blocked (k bits in one 64-byte block: one cache
+ * miss a lookup). Keys are derived from the key file: item, prefilter
+ * (SipHash, 16 bytes), file MAC and key check, each HMAC(key, label).
  *
- * At scan time every candidate token (words and pairs of words, digit runs,
- * dates, e-mail addresses) is first tested against Bloom B with a keyed
- * SipHash-2-4, which costs a few nanoseconds; only survivors (members and
- * ~0.1% of the rest) get the HMAC, Bloom A and a binary search. Never logs;
- * findings carry no roster values.
+ * At scan time each word is tested once against Bloom W (is it any
+ * patient's first or last name word?); only name words are combined into
+ * pairs. Every candidate (pair, digit run, date, e-mail address) is then
+ * tested against Bloom B with a keyed SipHash-2-4, a few nanoseconds; only
+ * survivors (members and ~0.1% of the rest) get the HMAC, Bloom A and a
+ * binary search. Never logs; findings carry no roster values.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,7 +45,7 @@
 #define R_MAGIC "PHIROSTR"
 #define R_VERSION 1u
 #define R_HASH 16
-#define R_HDR 64
+#define R_HDR 80
 #define R_MAC 32
 #define R_KEY_MIN 32
 #define R_KEY_MAX 1024
@@ -56,6 +60,7 @@
 #define TAG_PHONE 'P'
 #define TAG_ZIP 'Z'
 #define TAG_EMAIL 'E'
+#define TAG_WORD 'W'  /* Bloom W only: one name word */
 
 struct roster_keys {
 	unsigned char item[32];     /* HMAC key of the items */
@@ -69,8 +74,8 @@ struct roster {
 	size_t size;
 	const unsigned char *ent;   /* into file: n x R_HASH, sorted */
 	uint64_t n;
-	const unsigned char *bloom_a, *bloom_b; /* into file */
-	unsigned a_log2, a_k, b_log2, b_k;
+	const unsigned char *bloom_a, *bloom_b, *bloom_w; /* into file */
+	unsigned a_log2, a_k, b_log2, b_k, w_log2, w_k;
 	struct roster_keys k;       /* owned, wiped on free */
 };
 
@@ -148,29 +153,37 @@ static uint64_t siphash24(const unsigned char key[16], const unsigned char *m, s
 	return v0 ^ v1 ^ v2 ^ v3;
 }
 
-/* ---------- Bloom filters (double hashing) ---------- */
+/* ---------- Bloom filters ---------- */
+
+/*
+ * Blocked Bloom filters: h1 picks one 64-byte block (one cache line, so a
+ * lookup costs one memory access, not k), h2 gives k <= 7 bit positions of
+ * 9 bits each inside it. m = 2^log2 bits, log2 >= 12.
+ */
+#define BLOOM_BLOCK_LOG2 9
+#define BLOOM_K_MAX 7
 
 static void bloom_set(unsigned char *bits, unsigned log2, unsigned k, uint64_t h1, uint64_t h2)
 {
-	uint64_t mask = ((uint64_t)1 << log2) - 1;
+	uint64_t nblocks = (uint64_t)1 << (log2 - BLOOM_BLOCK_LOG2);
+	unsigned char *blk = bits + (h1 & (nblocks - 1)) * 64;
 	unsigned i;
 
-	h2 |= 1;
 	for (i = 0; i < k; i++) {
-		uint64_t b = (h1 + i * h2) & mask;
-		bits[b >> 3] |= (unsigned char)(1u << (b & 7));
+		unsigned b = (unsigned)(h2 >> (9 * i)) & 511u;
+		blk[b >> 3] |= (unsigned char)(1u << (b & 7));
 	}
 }
 
 static int bloom_has(const unsigned char *bits, unsigned log2, unsigned k, uint64_t h1, uint64_t h2)
 {
-	uint64_t mask = ((uint64_t)1 << log2) - 1;
+	uint64_t nblocks = (uint64_t)1 << (log2 - BLOOM_BLOCK_LOG2);
+	const unsigned char *blk = bits + (h1 & (nblocks - 1)) * 64;
 	unsigned i;
 
-	h2 |= 1;
 	for (i = 0; i < k; i++) {
-		uint64_t b = (h1 + i * h2) & mask;
-		if (!(bits[b >> 3] >> (b & 7) & 1))
+		unsigned b = (unsigned)(h2 >> (9 * i)) & 511u;
+		if (!(blk[b >> 3] >> (b & 7) & 1))
 			return 0;
 	}
 	return 1;
@@ -434,6 +447,8 @@ struct builder {
 	unsigned char *ent;          /* owned: entries */
 	uint64_t *sip;               /* owned: SipHash values, parallel to ent */
 	size_t n, cap;
+	uint64_t *wsip;              /* owned: SipHash values of name words */
+	size_t wn, wcap;
 	const struct roster_keys *k; /* borrowed */
 };
 
@@ -466,6 +481,29 @@ static int builder_add(struct builder *b, const unsigned char *item, size_t n)
 	return PHI_OK;
 }
 
+/* A name word for Bloom W. */
+static int add_word(struct builder *b, const char *w, size_t n)
+{
+	unsigned char item[NORM_MAX + 2];
+
+	if (n < 2)
+		return PHI_OK;
+	if (b->wn == b->wcap) {
+		size_t ncap = b->wcap ? b->wcap * 2 : 4096;
+		uint64_t *nw;
+		if (ncap > R_MAX_ENTRIES)
+			return PHI_ELIMIT;
+		nw = realloc(b->wsip, ncap * sizeof *nw);
+		if (!nw)
+			return PHI_ENOMEM;
+		b->wsip = nw;
+		b->wcap = ncap;
+	}
+	b->wsip[b->wn++] = siphash24(b->k->sip, item, item_make(item, TAG_WORD, w, n, NULL, 0));
+	OPENSSL_cleanse(item, sizeof item);
+	return PHI_OK;
+}
+
 /* Add the items of one value. */
 static int add_value(struct builder *b, char tag, const char *v, size_t n)
 {
@@ -479,13 +517,19 @@ static int add_value(struct builder *b, char tag, const char *v, size_t n)
 	return rc;
 }
 
-static int add_pair(struct builder *b, const char *first, size_t fn, const char *last, size_t ln)
+/* A (first, last) pair; lfirst is the first word of a multi-word family
+ * name ("van" of "Van der Brook"), which is what a scan meets first. */
+static int add_pair(struct builder *b, const char *first, size_t fn, const char *last, size_t ln,
+                    const char *lfirst, size_t lfn)
 {
 	unsigned char item[2 * NORM_MAX + 3];
 	int rc;
 
 	if (fn < 2 || ln < 2)
 		return PHI_OK;
+	if ((rc = add_word(b, first, fn)) != PHI_OK || (rc = add_word(b, last, ln)) != PHI_OK ||
+	    (lfn && (rc = add_word(b, lfirst, lfn)) != PHI_OK))
+		return rc;
 	rc = builder_add(b, item, item_make(item, TAG_PAIR, first, fn, last, ln));
 	OPENSSL_cleanse(item, sizeof item);
 	return rc;
@@ -508,8 +552,11 @@ static int import_row(struct builder *b, struct csv *c, const enum col *map, con
 {
 	const char *val[C__COUNT] = { 0 };
 	size_t vlen[C__COUNT] = { 0 };
-	char f1[NORM_MAX + 1], f2[NORM_MAX + 1], l1[NORM_MAX + 1], v[NORM_MAX + 1];
-	size_t f1n = 0, f2n = 0, l1n = 0, n;
+	char f1[NORM_MAX + 1], f2[NORM_MAX + 1], l1[NORM_MAX + 1], l2[NORM_MAX + 1];
+	char v[NORM_MAX + 1];
+	size_t f1n = 0, f2n = 0, l1n = 0, l2n = 0, n;
+	const char *lraw = NULL;
+	size_t lrawn = 0;
 	int i, rc = PHI_OK;
 
 	*used = 0;
@@ -529,12 +576,16 @@ static int import_row(struct builder *b, struct csv *c, const enum col *map, con
 		f2n = norm_name((const unsigned char *)val[C_FIRST],
 		                first_word(val[C_FIRST], vlen[C_FIRST]), f2, sizeof f2);
 		l1n = norm_name((const unsigned char *)val[C_LAST], vlen[C_LAST], l1, sizeof l1);
+		lraw = val[C_LAST];
+		lrawn = vlen[C_LAST];
 	} else if (val[C_NAME]) {
 		const char *nm = val[C_NAME], *comma = memchr(nm, ',', vlen[C_NAME]);
 		size_t nn = vlen[C_NAME], k;
 		if (comma) { /* "Doe, John Q" */
 			size_t lk = (size_t)(comma - nm), rest = nn - lk - 1;
 			l1n = norm_name((const unsigned char *)nm, lk, l1, sizeof l1);
+			lraw = nm;
+			lrawn = lk;
 			f1n = norm_name((const unsigned char *)comma + 1,
 			                first_word(comma + 1, rest), f1, sizeof f1);
 		} else { /* "John Q Doe": first word, last word */
@@ -545,15 +596,25 @@ static int import_row(struct builder *b, struct csv *c, const enum col *map, con
 			while (k > 0 && nm[k - 1] != ' ')
 				k--;
 			l1n = norm_name((const unsigned char *)nm + k, nn - k, l1, sizeof l1);
+			lraw = nm + k;
+			lrawn = nn - k;
 			if (k > 0)
 				f1n = norm_name((const unsigned char *)nm, first_word(nm, nn), f1, sizeof f1);
 		}
 	}
+	if (lraw) { /* first word of the family name: up to a blank or hyphen */
+		size_t e = 0;
+		while (e < lrawn && (lraw[e] == ' ' || lraw[e] == '\t'))
+			e++;
+		while (e < lrawn && lraw[e] != ' ' && lraw[e] != '\t' && lraw[e] != '-')
+			e++;
+		l2n = norm_name((const unsigned char *)lraw, e, l2, sizeof l2);
+	}
 	if (f1n && l1n) {
-		if ((rc = add_pair(b, f1, f1n, l1, l1n)) != PHI_OK)
+		if ((rc = add_pair(b, f1, f1n, l1, l1n, l2, l2n)) != PHI_OK)
 			goto out;
 		if (f2n && (f2n != f1n || memcmp(f1, f2, f1n) != 0) &&
-		    (rc = add_pair(b, f2, f2n, l1, l1n)) != PHI_OK)
+		    (rc = add_pair(b, f2, f2n, l1, l1n, l2, l2n)) != PHI_OK)
 			goto out;
 		*used = 1;
 	}
@@ -624,6 +685,7 @@ out:
 	OPENSSL_cleanse(f1, sizeof f1);
 	OPENSSL_cleanse(f2, sizeof f2);
 	OPENSSL_cleanse(l1, sizeof l1);
+	OPENSSL_cleanse(l2, sizeof l2);
 	OPENSSL_cleanse(v, sizeof v);
 	return rc;
 }
@@ -715,18 +777,20 @@ static int write_all(int fd, const unsigned char *p, size_t n)
 static int write_index(const char *path, struct builder *b, uint64_t rows, const struct roster_keys *k,
                        char *err, size_t errlen)
 {
-	unsigned a_log2, b_log2, a_k = 6, b_k = 7;
-	size_t i, n = 0, abytes, bbytes, total, plen;
-	unsigned char *file = NULL, *ent, *ba, *bb;
+	unsigned a_log2, b_log2, w_log2, a_k = 6, b_k = 7, w_k = 7;
+	size_t i, n = 0, abytes, bbytes, wbytes, total, plen;
+	unsigned char *file = NULL, *ent, *ba, *bb, *bw;
 	char *tmp = NULL, *dir = NULL, *slash;
 	int fd = -1, rc = PHI_EIO;
 
 	/* sort and drop duplicates (the SipHash values stay all in Bloom B) */
 	a_log2 = (unsigned)next_pow2_log2((uint64_t)b->n * 12);
 	b_log2 = (unsigned)next_pow2_log2((uint64_t)b->n * 16);
+	w_log2 = (unsigned)next_pow2_log2((uint64_t)b->wn * 16);
 	abytes = (size_t)1 << (a_log2 - 3);
 	bbytes = (size_t)1 << (b_log2 - 3);
-	total = R_HDR + b->n * R_HASH + abytes + bbytes + R_MAC;
+	wbytes = (size_t)1 << (w_log2 - 3);
+	total = R_HDR + b->n * R_HASH + abytes + bbytes + wbytes + R_MAC;
 	file = calloc(1, total);
 	if (!file) {
 		snprintf(err, errlen, "%s: out of memory", path);
@@ -739,16 +803,22 @@ static int write_index(const char *path, struct builder *b, uint64_t rows, const
 	for (i = 0; i < b->n; i++)
 		if (n == 0 || memcmp(ent + (n - 1) * R_HASH, ent + i * R_HASH, R_HASH) != 0)
 			memmove(ent + n++ * R_HASH, ent + i * R_HASH, R_HASH);
-	total = R_HDR + n * R_HASH + abytes + bbytes + R_MAC;
+	total = R_HDR + n * R_HASH + abytes + bbytes + wbytes + R_MAC;
 	ba = ent + n * R_HASH;
 	bb = ba + abytes;
-	memset(ba, 0, abytes + bbytes + R_MAC);
+	bw = bb + bbytes;
+	memset(ba, 0, abytes + bbytes + wbytes + R_MAC);
 	for (i = 0; i < n; i++)
 		bloom_set(ba, a_log2, a_k, le64(ent + i * R_HASH), le64(ent + i * R_HASH + 8));
 	for (i = 0; i < b->n; i++) {
 		uint64_t h1, h2;
 		sip_split(b->sip[i], &h1, &h2);
 		bloom_set(bb, b_log2, b_k, h1, h2);
+	}
+	for (i = 0; i < b->wn; i++) {
+		uint64_t h1, h2;
+		sip_split(b->wsip[i], &h1, &h2);
+		bloom_set(bw, w_log2, w_k, h1, h2);
 	}
 	memcpy(file, R_MAGIC, 8);
 	put32(file + 8, R_VERSION);
@@ -758,8 +828,10 @@ static int write_index(const char *path, struct builder *b, uint64_t rows, const
 	put32(file + 28, a_k);
 	put32(file + 32, b_log2);
 	put32(file + 36, b_k);
-	put64(file + 40, rows);
-	memcpy(file + 48, k->check, 16);
+	put32(file + 40, w_log2);
+	put32(file + 44, w_k);
+	put64(file + 48, rows);
+	memcpy(file + 56, k->check, 16);
 	if (hmac(k->mac, sizeof k->mac, file, total - R_MAC, file + total - R_MAC) != PHI_OK) {
 		rc = PHI_ENOMEM;
 		goto out;
@@ -928,6 +1000,7 @@ out:
 		OPENSSL_cleanse(b.ent, b.cap * R_HASH);
 	free(b.ent);
 	free(b.sip);
+	free(b.wsip);
 	OPENSSL_cleanse(&k, sizeof k);
 	if (rc != PHI_OK && errs && err[0])
 		fprintf(errs, "%s\n", err);
@@ -943,7 +1016,7 @@ int roster_load(const char *index_path, const char *key_path, struct roster **ou
 	struct stat st;
 	unsigned char mac[32];
 	uint64_t n, i;
-	size_t need, abytes, bbytes;
+	size_t need, abytes, bbytes, wbytes;
 	int fd = -1, rc = PHI_ECONFIG;
 	ssize_t got;
 
@@ -965,7 +1038,7 @@ int roster_load(const char *index_path, const char *key_path, struct roster **ou
 		goto fail;
 	}
 	if (!S_ISREG(st.st_mode) || st.st_size < R_HDR + R_MAC ||
-	    (uint64_t)st.st_size > ((uint64_t)R_MAX_ENTRIES * R_HASH) + ((uint64_t)2 << 31)) {
+	    (uint64_t)st.st_size > ((uint64_t)R_MAX_ENTRIES * R_HASH) + ((uint64_t)3 << 31)) {
 		snprintf(err, errlen, "%s: not a roster index (size)", index_path);
 		goto fail;
 	}
@@ -1001,20 +1074,25 @@ int roster_load(const char *index_path, const char *key_path, struct roster **ou
 	r->a_k = le32(r->file + 28);
 	r->b_log2 = le32(r->file + 32);
 	r->b_k = le32(r->file + 36);
+	r->w_log2 = le32(r->file + 40);
+	r->w_k = le32(r->file + 44);
 	if (n > R_MAX_ENTRIES || r->a_log2 < 12 || r->a_log2 > 34 || r->b_log2 < 12 ||
-	    r->b_log2 > 34 || r->a_k < 1 || r->a_k > 16 || r->b_k < 1 || r->b_k > 16) {
+	    r->b_log2 > 34 || r->w_log2 < 12 || r->w_log2 > 34 || r->a_k < 1 ||
+	    r->a_k > BLOOM_K_MAX || r->b_k < 1 || r->b_k > BLOOM_K_MAX || r->w_k < 1 ||
+	    r->w_k > BLOOM_K_MAX) {
 		snprintf(err, errlen, "%s: roster index header out of range", index_path);
 		goto fail;
 	}
 	abytes = (size_t)1 << (r->a_log2 - 3);
 	bbytes = (size_t)1 << (r->b_log2 - 3);
-	need = R_HDR + (size_t)n * R_HASH + abytes + bbytes + R_MAC;
+	wbytes = (size_t)1 << (r->w_log2 - 3);
+	need = R_HDR + (size_t)n * R_HASH + abytes + bbytes + wbytes + R_MAC;
 	if (need != r->size) {
 		snprintf(err, errlen, "%s: roster index is %zu bytes, header says %zu (truncated?)",
 		         index_path, r->size, need);
 		goto fail;
 	}
-	if (CRYPTO_memcmp(r->file + 48, r->k.check, 16) != 0) {
+	if (CRYPTO_memcmp(r->file + 56, r->k.check, 16) != 0) {
 		snprintf(err, errlen, "%s: made with another key than %s", index_path, key_path);
 		goto fail;
 	}
@@ -1030,6 +1108,7 @@ int roster_load(const char *index_path, const char *key_path, struct roster **ou
 	r->ent = r->file + R_HDR;
 	r->bloom_a = r->ent + n * R_HASH;
 	r->bloom_b = r->bloom_a + abytes;
+	r->bloom_w = r->bloom_b + bbytes;
 	for (i = 1; i < n; i++)
 		if (memcmp(r->ent + (i - 1) * R_HASH, r->ent + i * R_HASH, R_HASH) >= 0) {
 			snprintf(err, errlen, "%s: roster index entries not sorted", index_path);
@@ -1135,7 +1214,7 @@ static void add_match(struct rscan *st, size_t seg, size_t off, size_t len, enum
 static int word_in(const char *w, size_t n, const char *const *list)
 {
 	for (; *list; list++)
-		if (strlen(*list) == n && memcmp(*list, w, n) == 0)
+		if ((*list)[0] == w[0] && strlen(*list) == n && memcmp(*list, w, n) == 0)
 			return 1;
 	return 0;
 }
@@ -1159,15 +1238,31 @@ static int is_name_word(const struct norm_tok *t)
 	return t->kind == NORM_WORD && t->nlen >= 2;
 }
 
+/* 1 when the word may be some patient's first or family name (Bloom W):
+ * one SipHash and one cache line per word of text. */
+static int roster_word(const struct roster *r, const struct norm_tok *t)
+{
+	unsigned char item[NORM_MAX + 2];
+	uint64_t h1, h2;
+
+	if (!is_name_word(t))
+		return 0;
+	sip_split(siphash24(r->k.sip, item, item_make(item, TAG_WORD, t->norm, t->nlen, NULL, 0)),
+	          &h1, &h2);
+	OPENSSL_cleanse(item, sizeof item);
+	return bloom_has(r->bloom_w, r->w_log2, r->w_k, h1, h2);
+}
+
 /* Name pairs starting at w[0]: "First [I.] Last[ Last2[ Last3]]" and
  * "Last[ Last2[ Last3]], First". */
-static void scan_pairs(struct rscan *st, size_t seg, const struct norm_tok *w, size_t nw)
+static void scan_pairs(struct rscan *st, size_t seg, const struct norm_tok *w,
+                       const unsigned char *inw, size_t nw)
 {
 	unsigned char item[2 * NORM_MAX + 3];
 	char last[NORM_MAX + 1];
 	size_t j, L, ln;
 
-	if (!is_name_word(&w[0]))
+	if (!inw[0])
 		return;
 	/* forward: first = w[0] */
 	j = 1;
@@ -1176,7 +1271,8 @@ static void scan_pairs(struct rscan *st, size_t seg, const struct norm_tok *w, s
 	ln = 0;
 	for (L = 0; j + L < nw && L < 3; L++) {
 		const struct norm_tok *t = &w[j + L];
-		if (!is_name_word(t) || !t->adj || t->comma || ln + t->nlen > NORM_MAX)
+		if (!is_name_word(t) || !t->adj || t->comma || ln + t->nlen > NORM_MAX ||
+		    (L == 0 && !inw[j]))
 			break;
 		memcpy(last + ln, t->norm, t->nlen);
 		ln += t->nlen;
@@ -1193,7 +1289,7 @@ static void scan_pairs(struct rscan *st, size_t seg, const struct norm_tok *w, s
 			break;
 		memcpy(last + ln, t->norm, t->nlen);
 		ln += t->nlen;
-		if (is_name_word(f) && f->adj &&
+		if (inw[L + 1] && f->adj &&
 		    roster_has(st->r, item, item_make(item, TAG_PAIR, f->norm, f->nlen, last, ln))) {
 			add_match(st, seg, w[0].off, f->off + f->len - w[0].off, MK_PAIR, 0);
 			break;
@@ -1257,31 +1353,41 @@ static void scan_token(struct rscan *st, size_t seg, const struct norm_tok *t, i
 static void scan_segment(struct rscan *st, struct phi_scan *s, size_t si)
 {
 	const struct phi_segment *sg = &s->doc.segs[si];
-	struct norm_tok w[WIN];
+	/* a window of WIN tokens sliding over buf; moved down once per WIN */
+	struct norm_tok buf[2 * WIN], *w;
+	unsigned char inw[2 * WIN];       /* buf[i] may be a roster name word */
 	struct norm_iter it;
-	size_t nw = 0, count = 0, last_birth = (size_t)-1;
+	size_t start = 0, end = 0, count = 0, last_birth = (size_t)-1;
 	int more = 1;
 
 	norm_iter_init(&it, sg->text, sg->len);
 	for (;;) {
-		while (more && nw < WIN) {
-			more = norm_iter_next(&it, &w[nw]);
-			if (more)
-				nw++;
+		while (more && end - start < WIN) {
+			if (end == 2 * WIN) {
+				memmove(buf, buf + start, (end - start) * sizeof buf[0]);
+				memmove(inw, inw + start, end - start);
+				end -= start;
+				start = 0;
+			}
+			more = norm_iter_next(&it, &buf[end]);
+			if (more) {
+				inw[end] = (unsigned char)roster_word(st->r, &buf[end]);
+				end++;
+			}
 		}
-		if (nw == 0)
+		if (end == start)
 			break;
+		w = buf + start;
 		if (w[0].kind == NORM_WORD && word_in(w[0].norm, w[0].nlen, birth_words))
 			last_birth = count;
 		scan_token(st, si, &w[0], last_birth != (size_t)-1 && count - last_birth <= 3);
-		scan_pairs(st, si, w, nw);
-		memmove(&w[0], &w[1], (nw - 1) * sizeof w[0]);
-		nw--;
+		scan_pairs(st, si, w, inw + start, end - start);
+		start++;
 		count++;
 		if ((count & 1023) == 0 && doc_budget(&s->doc) != PHI_OK)
 			break;
 	}
-	OPENSSL_cleanse(w, sizeof w);
+	OPENSSL_cleanse(buf, sizeof buf);
 }
 
 /* Health context from what the detectors before us found. */
@@ -1349,10 +1455,11 @@ int roster_scan(const struct roster *r, struct phi_scan *s)
 			break;
 		}
 		rc = finding_add(s, sg, PHI_T_PATIENT_ROSTER, c, m->off, m->len, why);
-		/* a name is sampled as a name (initials), not as a number */
-		if (m->kind == MK_PAIR && s->nf > before)
-			finding_redact(PHI_T_PERSON_NAME, sg->text + m->off, m->len,
-			               s->f[s->nf - 1].sample);
+		/* a name is sampled as a name (initials only), a date as a date
+		 * (nothing kept), not as a number with its last four */
+		if ((m->kind == MK_PAIR || m->kind == MK_DOB) && s->nf > before)
+			finding_redact(m->kind == MK_PAIR ? PHI_T_PERSON_NAME : PHI_T_DATE_OF_BIRTH,
+			               sg->text + m->off, m->len, s->f[s->nf - 1].sample);
 		if (rc == PHI_ENOMEM)
 			break;
 	}
