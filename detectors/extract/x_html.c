@@ -205,6 +205,49 @@ static size_t find_close(const unsigned char *p, size_t n, size_t i, const char 
 	return n;
 }
 
+/* The value of attribute `name` inside a tag's [s, e), quotes removed. */
+static int attr_value(const unsigned char *p, size_t s, size_t e, const char *name,
+                      size_t *vs, size_t *ve)
+{
+	size_t l = strlen(name), i = s;
+
+	while (i + l + 1 < e) {
+		unsigned char q;
+		if ((p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r') &&
+		    strncasecmp((const char *)p + i + 1, name, l) == 0 && p[i + 1 + l] == '=') {
+			i += l + 2;
+			q = i < e && (p[i] == '"' || p[i] == '\'') ? p[i++] : 0;
+			*vs = i;
+			while (i < e && (q ? p[i] != q : (p[i] != ' ' && p[i] != '>' && p[i] != '\t')))
+				i++;
+			*ve = i;
+			return 1;
+		}
+		i++;
+	}
+	return 0;
+}
+
+/* Attribute text a reader sees (an image's alt text), entities decoded. */
+static void put_attr(struct hout *o, const unsigned char *p, size_t vs, size_t ve)
+{
+	size_t k = vs;
+
+	o->space = 1;
+	while (k < ve && o->rc == PHI_OK) {
+		if (p[k] == '&') {
+			k = do_entity(o, p, ve, k);
+		} else if (p[k] == ' ' || p[k] == '\t' || p[k] == '\n' || p[k] == '\r') {
+			o->space = 1;
+			k++;
+		} else {
+			put(o, p + k, 1);
+			k++;
+		}
+	}
+	o->space = 1;
+}
+
 static int name_in(const char *nm, const char *const *list)
 {
 	for (; *list; list++)
@@ -284,6 +327,11 @@ int x_html_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n
 				const unsigned char *gt = cl < n ? memchr(p + cl, '>', n - cl) : NULL;
 				i = gt ? (size_t)(gt - p) + 1 : n;
 				continue;
+			}
+			if (!closing && (strcmp(nm, "img") == 0 || strcmp(nm, "area") == 0)) {
+				size_t vs, ve;
+				if (attr_value(p, j, e, "alt", &vs, &ve))
+					put_attr(&o, p, vs, ve);
 			}
 			if (strcmp(nm, "pre") == 0)
 				pre = closing ? (pre > 0 ? pre - 1 : 0) : pre + 1;

@@ -63,6 +63,7 @@ static const struct row rows[] = {
 	{ "hr ends the line", "a<hr>b", "a\nb", 0 },
 	{ "unterminated script drops the rest", "ok<script>never", "ok", 0 },
 	{ "uppercase tags", "<SCRIPT>x</SCRIPT><P>y</P>", "y", 0 },
+	{ "image alt text is read", "see<img src=x.png alt=\"Chart &amp; notes\">here", "see Chart & notes here", 0 },
 	{ "hidden text inside script not present", "<script>DOB 01/01/1970</script>ok", "01/01/1970", 2 },
 };
 
