@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include "tap.h"
 #include "phi/engine.h"
 #include "phi/status.h"
@@ -408,6 +410,77 @@ static void t_hostile(void)
 	T_EQ_INT(ok, sizeof cases / sizeof cases[0], "hostile fragments all scan");
 }
 
+/* The dispatcher: declared type, extension and magic pick the format. */
+static void t_dispatch(void)
+{
+	const char *m =
+		"Content-Type: multipart/mixed; boundary=d\n\n"
+		"--d\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n"
+		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n"
+		"--d\nContent-Type: application/octet-stream; name=scan.bin\n\n%PDF-1.4\n%\xe2\xe3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+		"--d\nContent-Type: application/octet-stream\nContent-Disposition: attachment; filename=visit.csv\n\nname,dob\nA,B\n"
+		"--d\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n\niVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==\n"
+		"--d\nContent-Type: text/calendar\n\nBEGIN:VCALENDAR\nEND:VCALENDAR\n"
+		"--d\nContent-Type: audio/basic\n\n\x01\x02"
+		"\n--d\nContent-Type: application/json\n\n{\"a\": \"b\"}\n"
+		"--d--\n";
+	const struct phi_part *p;
+	struct phi_scan *s = scan(m);
+
+	p = part(s, "1");
+	T_OK(p && p->format == PHI_FMT_BINARY, "octet-stream that is not text is recorded as binary");
+	p = part(s, "2");
+	T_OK(p && p->format == PHI_FMT_PDF, "octet-stream with PDF magic is read as PDF");
+	p = part(s, "3");
+	T_OK(p && p->format == PHI_FMT_CSV, "octet-stream named .csv is read as CSV");
+	p = part(s, "4");
+	T_OK(p && p->format == PHI_FMT_IMAGE, "image/png is an image part");
+	p = part(s, "5");
+	T_OK(p && p->format == PHI_FMT_ICAL, "text/calendar is read as iCalendar");
+	p = part(s, "6");
+	T_OK(p && p->format == PHI_FMT_AUDIO, "audio is recorded, not read");
+	p = part(s, "7");
+	T_OK(p && (p->format == PHI_FMT_JSON || p->format == PHI_FMT_FHIR), "application/json read as JSON");
+	phi_scan_free(s);
+}
+
+/* Inputs end against a PROT_NONE page: any over-read faults. */
+static void t_guard_page(void)
+{
+	static const char *const cases[] = {
+		"Subject: =?utf-8?Q?abc",
+		"Content-Type: multipart/mixed; boundary=abc\n\n--ab",
+		"Content-Type: text/plain; name*0*=utf-8''%4",
+		"Content-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\nabc=4",
+		"Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\nYWJ",
+		"Content-Type: text/html\n\n<p>&#x4",
+		"Content-Type: text/html\n\n<img alt=\"x",
+		"Content-Type: text/html\n\n<!--",
+		"\n\nbegin 644 f\n#86)C",
+		"\n\nMSH|^~\\&",
+		"Content-Type: text/plain; charset=utf-16\n\n\xff\xfe\x41",
+	};
+	long pg = sysconf(_SC_PAGESIZE);
+	unsigned char *map = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t i, ok = 0;
+
+	if (map == MAP_FAILED || mprotect(map + pg, (size_t)pg, PROT_NONE) != 0) {
+		T_OK(0, "guard page mapped");
+		return;
+	}
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t n = strlen(cases[i]);
+		unsigned char *at = map + pg - n;
+		struct phi_scan *s;
+		memcpy(at, cases[i], n);
+		s = scan_lim((const char *)at, n, NULL);
+		ok += s != NULL;
+		phi_scan_free(s);
+	}
+	T_EQ_INT(ok, sizeof cases / sizeof cases[0], "inputs ending at a guard page are not over-read");
+	munmap(map, (size_t)pg * 2);
+}
+
 int main(void)
 {
 	char err[256];
@@ -425,6 +498,8 @@ int main(void)
 	t_uuencode_and_pasted();
 	t_line_end_independence();
 	t_hostile();
+	t_dispatch();
+	t_guard_page();
 	phi_engine_free(eng);
 	return tap_done();
 }
