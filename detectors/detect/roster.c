@@ -797,9 +797,10 @@ static int write_index(const char *path, struct builder *b, uint64_t rows, const
 		return PHI_ENOMEM;
 	}
 	ent = file + R_HDR;
-	memcpy(ent, b->ent, b->n * R_HASH);
-	if (b->n)
+	if (b->n) {
+		memcpy(ent, b->ent, b->n * R_HASH);
 		qsort(ent, b->n, R_HASH, ent_cmp);
+	}
 	for (i = 0; i < b->n; i++)
 		if (n == 0 || memcmp(ent + (n - 1) * R_HASH, ent + i * R_HASH, R_HASH) != 0)
 			memmove(ent + n++ * R_HASH, ent + i * R_HASH, R_HASH);

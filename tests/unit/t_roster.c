@@ -355,6 +355,38 @@ static void test_load_errors(void)
 	roster_free(r);
 }
 
+/* Other CSV shapes: ';' separated, one "Last, First" name column, quoted
+ * fields holding the separator, quotes and a line break. */
+static void test_csv_shapes(void)
+{
+	char c2[160], i2[160], err[512];
+	struct roster *r = NULL;
+	struct phi_scan *s;
+	const char *txt;
+	int rc;
+
+	snprintf(c2, sizeof c2, "%s/semi.csv", dir);
+	snprintf(i2, sizeof i2, "%s/semi.idx", dir);
+	write_file(c2, "Patient Name;Birth Date;Notes\n"
+	               "\"Hollowell-Brisk, Ottoline M\";1944-02-29;\"said \"\"hi\"\";\nthen left\"\n"
+	               "\"Pennefeather, Quill\";;x\n");
+	rc = roster_import(c2, i2, key, NULL);
+	T_EQ_INT(rc, PHI_OK, "import reads ';' CSV with a \"Last, First\" column and quoted breaks");
+	rc = roster_load(i2, key, &r, err, sizeof err);
+	T_EQ_INT(rc, PHI_OK, "that index loads");
+	if (rc != PHI_OK)
+		return;
+	txt = "Ottoline Hollowell-Brisk (dob 02/29/1944)";
+	s = scan_text(r, txt);
+	T_EQ_INT(roster_conf(s, 0), PHI_CONF_HIGH, "full-name column: pair with DOB is high");
+	phi_scan_free(s);
+	txt = "Quill Pennefeather";
+	s = scan_text(r, txt);
+	T_EQ_INT(roster_conf(s, 0), PHI_CONF_MEDIUM, "the row after a quoted line break is read");
+	phi_scan_free(s);
+	roster_free(r);
+}
+
 int main(void)
 {
 	char cmd[128];
@@ -372,6 +404,7 @@ int main(void)
 	test_tokens();
 	test_import_and_scan();
 	test_load_errors();
+	test_csv_shapes();
 
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
