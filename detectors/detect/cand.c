@@ -113,48 +113,45 @@ static void token_checks(struct det_seg *ds, size_t a, size_t b, int has_digit, 
 		d_ids_token(ds, a, b);
 		d_codes_token(ds, a, b);
 	}
-	if (has_alpha && (has_dot || (b - a >= 4 && b - a <= 5 && (ds->t[a] == 'h' || ds->t[a] == 'H'))))
+	const unsigned char *t = ds->t;
+
+	if (has_alpha && has_dot)
 		d_url_at(ds, a, resume);
-	else if (has_alpha && b - a == 3 && (ds->t[a] == 'w' || ds->t[a] == 'W'))
+	else if (b - a >= 4 && b - a <= 5 && b + 2 < ds->n && t[b] == ':' && t[b + 1] == '/' &&
+	         (t[a] | 0x20) == 'h')
 		d_url_at(ds, a, resume);
 }
 
 void cand_scan(struct det_seg *ds)
 {
 	const unsigned char *t = ds->t;
-	size_t n = ds->n, i = 0, num_until = 0;
+	size_t n = ds->n, num_until = 0, resume = 0, ci;
 
-	while (i < n) {
-		unsigned char c = t[i];
-		size_t j, resume;
-		int has_digit = 0, has_alpha = 0, has_dot = 0;
+	for (ci = 0; ci < ds->ncands; ci++) {
+		size_t i = ds->cands[ci].a, j, r;
+		uint32_t kind = ds->cands[ci].kind;
+		unsigned char c = t[i], fl = 0;
+		int has_dot = 0;
 
-		if (!(det_cls[c] & (DC_DIGIT | DC_ALPHA))) {
-			if (c == '@') {
-				resume = i + 1;
-				d_email_at(ds, i, &resume);
-				i = resume > i ? resume : i + 1;
-				continue;
-			}
-			if (c == ':' && i + 1 < n && (t[i + 1] == ':' || IS_HEX(t[i + 1]))) {
-				resume = i + 1;
-				d_ip6_at(ds, i, &resume);
-				i = resume > i ? resume : i + 1;
-				continue;
-			}
-			i++;
+		if (i < resume)
+			continue;
+		if (kind == CT_AT) {
+			r = i + 1;
+			d_email_at(ds, i, &r);
+			resume = r;
+			continue;
+		}
+		if (kind == CT_COLON) {
+			r = i + 1;
+			d_ip6_at(ds, i, &r);
+			resume = r;
 			continue;
 		}
 		/* a token: alnum with inner single '-' or '.' */
 		j = i;
 		for (;;) {
-			while (j < n && IS_ALNUM(t[j])) {
-				if (IS_DIGIT(t[j]))
-					has_digit = 1;
-				else
-					has_alpha = 1;
-				j++;
-			}
+			while (j < n && (det_cls[t[j]] & (DC_DIGIT | DC_ALPHA)))
+				fl |= det_cls[t[j++]];
 			if (j + 1 < n && (t[j] == '-' || t[j] == '.') && IS_ALNUM(t[j + 1])) {
 				if (t[j] == '.')
 					has_dot = 1;
@@ -163,26 +160,25 @@ void cand_scan(struct det_seg *ds)
 			}
 			break;
 		}
-		resume = j;
+		r = j;
 		if (IS_DIGIT(c) && i >= num_until && !(i > 0 && IS_ALNUM(t[i - 1]))) {
-			struct numrun r;
-			num_until = num_parse(ds, i, &r);
-			d_ssn_num(ds, &r);
-			d_phone_num(ds, &r);
-			d_card_num(ds, &r);
-			d_npi_num(ds, &r);
-			d_ip4_num(ds, &r);
-			d_codes_num(ds, &r);
-			d_zip_num(ds, &r);
+			struct numrun nr;
+			num_until = num_parse(ds, i, &nr);
+			d_ssn_num(ds, &nr);
+			d_phone_num(ds, &nr);
+			d_card_num(ds, &nr);
+			d_npi_num(ds, &nr);
+			d_ip4_num(ds, &nr);
+			d_codes_num(ds, &nr);
+			d_zip_num(ds, &nr);
 		}
-		token_checks(ds, i, j, has_digit, has_alpha, has_dot, &resume);
-		if (j < n && t[j] == ':' && j + 1 < n && (t[j + 1] == ':' || IS_HEX(t[j + 1])) &&
-		    has_digit + has_alpha) {
+		token_checks(ds, i, j, (fl & DC_DIGIT) != 0, (fl & DC_ALPHA) != 0, has_dot, &r);
+		if (j < n && t[j] == ':' && j + 1 < n && (t[j + 1] == ':' || IS_HEX(t[j + 1]))) {
 			size_t r2 = j + 1;
 			d_ip6_at(ds, j, &r2);
-			if (r2 > resume)
-				resume = r2;
+			if (r2 > r)
+				r = r2;
 		}
-		i = resume > i ? resume : i + 1;
+		resume = r;
 	}
 }

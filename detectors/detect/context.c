@@ -230,6 +230,38 @@ static size_t norm_phrase(const char *in, char *out, size_t cap)
 	return o;
 }
 
+/* Second-character class of the filter: a-z 0..25, digit 26, other/end 27. */
+static const unsigned char filt_c1[256] = {
+	['a'] = 0, ['b'] = 1, ['c'] = 2, ['d'] = 3, ['e'] = 4, ['f'] = 5, ['g'] = 6, ['h'] = 7,
+	['i'] = 8, ['j'] = 9, ['k'] = 10, ['l'] = 11, ['m'] = 12, ['n'] = 13, ['o'] = 14, ['p'] = 15,
+	['q'] = 16, ['r'] = 17, ['s'] = 18, ['t'] = 19, ['u'] = 20, ['v'] = 21, ['w'] = 22, ['x'] = 23,
+	['y'] = 24, ['z'] = 25,
+	['A'] = 0, ['B'] = 1, ['C'] = 2, ['D'] = 3, ['E'] = 4, ['F'] = 5, ['G'] = 6, ['H'] = 7,
+	['I'] = 8, ['J'] = 9, ['K'] = 10, ['L'] = 11, ['M'] = 12, ['N'] = 13, ['O'] = 14, ['P'] = 15,
+	['Q'] = 16, ['R'] = 17, ['S'] = 18, ['T'] = 19, ['U'] = 20, ['V'] = 21, ['W'] = 22, ['X'] = 23,
+	['Y'] = 24, ['Z'] = 25,
+};
+
+/* Filter bit of a first word: c0 a letter, c1 the next byte (or 0 at the end), len >= 1. */
+static inline int filt_index(unsigned char c0, unsigned char c1, size_t len)
+{
+	int b;
+
+	if (!IS_ALPHA(c0) || len < 1)
+		return -1;
+	b = IS_ALPHA(c1) ? filt_c1[c1] : IS_DIGIT(c1) ? 26 : 27;
+	if (len > 32)
+		len = 32;
+	return ((int)filt_c1[c0] * 28 + b) * 32 + (int)(len - 1);
+}
+
+static inline int filt_test(const struct term_table *tt, unsigned char c0, unsigned char c1, size_t len)
+{
+	int k = filt_index(c0, c1, len);
+
+	return k >= 0 && (tt->filt[k / 64] >> (k % 64) & 1u);
+}
+
 int terms_add(struct term_table *tt, const char *phrase, uint32_t cats, uint32_t flags)
 {
 	char buf[128];
@@ -243,6 +275,12 @@ int terms_add(struct term_table *tt, const char *phrase, uint32_t cats, uint32_t
 			words++;
 	if (words > 4)
 		return PHI_EINVAL;
+	{
+		size_t fl = strcspn(buf, " ");
+		int k = filt_index((unsigned char)buf[0], fl > 1 ? (unsigned char)buf[1] : 0, fl);
+		if (k >= 0)
+			tt->filt[k / 64] |= 1ull << (k % 64);
+	}
 	/* Every proper prefix of the phrase is marked so the matcher extends. */
 	for (i = 0; i < n; i++)
 		if (buf[i] == ' ') {
@@ -396,6 +434,7 @@ void terms_free(struct term_table *tt)
 	free(tt->ent);
 	tt->ent = NULL;
 	tt->cap = tt->n = 0;
+	memset(tt->filt, 0, sizeof tt->filt);
 }
 
 static void push_hit(struct det_seg *ds, size_t a, size_t b, uint32_t cats)
@@ -459,95 +498,148 @@ static int flags_ok(const unsigned char *t, size_t n, size_t a, size_t *b, uint3
 	return 1;
 }
 
-void ctx_scan(struct det_seg *ds)
+static void push_cand(struct det_seg *ds, size_t a, uint32_t kind)
+{
+	if (ds->ncands == ds->capcands) {
+		size_t nc = ds->capcands ? ds->capcands * 2 : 64;
+		struct cand_tok *nt = realloc(ds->cands, nc * sizeof *nt);
+		if (!nt) {
+			ds->oom = 1;
+			return;
+		}
+		ds->cands = nt;
+		ds->capcands = nc;
+	}
+	ds->cands[ds->ncands].a = (uint32_t)a;
+	ds->cands[ds->ncands].kind = kind;
+	ds->ncands++;
+}
+
+/* The keyword match of the word [i, j); returns the end of the match (> i) or 0. */
+static size_t match_word(struct det_seg *ds, size_t i, size_t j)
 {
 	const unsigned char *t = ds->t;
-	size_t n = ds->n, i = 0;
+	size_t n = ds->n, best_end = 0, k, w;
 	const struct term_table *tt = &ds->de->terms;
+	uint32_t best = 0;
+	uint64_t h;
+	const struct term_ent *e;
 
-	ds->nhits = 0;
-	ds->allcats = 0;
-	if (!tt->cap)
-		return;
-	while (i < n) {
-		size_t j, best_end = 0, k, w;
-		uint32_t best = 0;
-		uint64_t h;
-		const struct term_ent *e;
-
-		if (!(det_cls[t[i]] & (DC_ALPHA | DC_DIGIT))) {
-			i++;
-			continue;
-		}
-		if (!IS_ALPHA(t[i])) {
-			while (i < n && IS_ALNUM(t[i]))
-				i++;
-			continue;
-		}
-		j = i;
-		while (j < n && IS_ALNUM(t[j]))
-			j++;
-		if (j - i > 32) {
-			i = j;
-			continue;
-		}
-		h = hash_word(FNV_INIT, t, i, j);
-		e = slot(tt, h ? h : 1);
-		if (!e->h) {
-			/* plural health words: "biopsies" no, "tumors" yes */
-			if (j - i > 4 && (t[j - 1] == 's' || t[j - 1] == 'S')) {
-				uint64_t h2 = hash_word(FNV_INIT, t, i, j - 1);
-				const struct term_ent *e2 = slot(tt, h2 ? h2 : 1);
-				if (e2->h && (e2->cats & K_HEALTH))
-					push_hit(ds, i, j, K_HEALTH);
+	if (j - i > 32)
+		return 0;
+	if (!filt_test(tt, t[i], j - i > 1 ? t[i + 1] : 0, j - i)) {
+		/* the plural of a health word ("tumors") may still be there */
+		if (!(j - i > 4 && (t[j - 1] == 's' || t[j - 1] == 'S') &&
+		      filt_test(tt, t[i], t[i + 1], j - i - 1)))
+			return 0;
+	}
+	h = hash_word(FNV_INIT, t, i, j);
+	e = slot(tt, h ? h : 1);
+	if (!e->h) {
+		if (j - i > 4 && (t[j - 1] == 's' || t[j - 1] == 'S')) {
+			uint64_t h2 = hash_word(FNV_INIT, t, i, j - 1);
+			const struct term_ent *e2 = slot(tt, h2 ? h2 : 1);
+			if (e2->h && (e2->cats & K_HEALTH)) {
+				push_hit(ds, i, j, K_HEALTH);
+				return j;
 			}
-			i = j;
-			continue;
 		}
+		return 0;
+	}
+	if (e->cats) {
+		size_t b = j;
+		if (flags_ok(t, n, i, &b, e->flags)) {
+			best = e->cats;
+			best_end = b;
+		}
+	}
+	/* extend a phrase over the next words */
+	k = j;
+	for (w = 1; w < 4 && (e->flags & TF_PREFIX); w++) {
+		size_t gap = 0, ws, we;
+		while (k < n && gap < 3 && !IS_ALNUM(t[k]) && t[k] != '\n' &&
+		       (t[k] == ' ' || t[k] == '.' || t[k] == '-' || t[k] == '\'' || t[k] == '/' ||
+		        t[k] == '\t' || t[k] == '\r' || t[k] == '_')) {
+			k++;
+			gap++;
+		}
+		if (!gap || k >= n || !IS_ALNUM(t[k]))
+			break;
+		ws = k;
+		we = ws;
+		while (we < n && IS_ALNUM(t[we]))
+			we++;
+		if (we - ws > 32)
+			break;
+		h = hash_word(fnv_byte(h, ' '), t, ws, we);
+		e = slot(tt, h ? h : 1);
+		if (!e->h)
+			break;
 		if (e->cats) {
-			size_t b = j;
+			size_t b = we;
 			if (flags_ok(t, n, i, &b, e->flags)) {
 				best = e->cats;
 				best_end = b;
 			}
 		}
-		/* extend a phrase over the next words */
-		k = j;
-		for (w = 1; w < 4 && (e->flags & TF_PREFIX); w++) {
-			size_t gap = 0, ws, we;
-			while (k < n && gap < 3 && !IS_ALNUM(t[k]) && t[k] != '\n' &&
-			       (t[k] == ' ' || t[k] == '.' || t[k] == '-' || t[k] == '\'' || t[k] == '/' ||
-			        t[k] == '\t' || t[k] == '\r' || t[k] == '_')) {
-				k++;
-				gap++;
-			}
-			if (!gap || k >= n || !IS_ALNUM(t[k]))
-				break;
-			ws = k;
-			we = ws;
-			while (we < n && IS_ALNUM(t[we]))
-				we++;
-			if (we - ws > 32)
-				break;
-			h = hash_word(fnv_byte(h, ' '), t, ws, we);
-			e = slot(tt, h ? h : 1);
-			if (!e->h)
-				break;
-			if (e->cats) {
-				size_t b = we;
-				if (flags_ok(t, n, i, &b, e->flags)) {
-					best = e->cats;
-					best_end = b;
-				}
-			}
-			k = we;
+		k = we;
+	}
+	if (!best)
+		return 0;
+	push_hit(ds, i, best_end, best);
+	return best_end;
+}
+
+void ctx_scan(struct det_seg *ds)
+{
+	const unsigned char *t = ds->t;
+	size_t n = ds->n, i = 0;
+	int have_terms = ds->de->terms.cap != 0;
+
+	ds->nhits = 0;
+	ds->ncands = 0;
+	ds->allcats = 0;
+	while (i < n) {
+		unsigned char c = t[i], fl;
+		size_t j;
+
+		if (!(det_cls[c] & (DC_ALPHA | DC_DIGIT))) {
+			if (c == '@')
+				push_cand(ds, i, CT_AT);
+			else if (c == ':' && i + 1 < n && (t[i + 1] == ':' || IS_HEX(t[i + 1])))
+				push_cand(ds, i, CT_COLON);
+			i++;
+			continue;
 		}
-		if (best) {
-			push_hit(ds, i, best_end, best);
-			i = best_end;
-		} else {
+		j = i;
+		fl = 0;
+		do {
+			fl |= det_cls[t[j]];
+			j++;
+		} while (j < n && (det_cls[t[j]] & (DC_ALPHA | DC_DIGIT)));
+		if (fl & DC_DIGIT) {
+			push_cand(ds, i, CT_TOKEN);
+			/* "hba1c", "icd10", "b12" are words too */
+			if (have_terms && IS_ALPHA(c) && j - i <= 8)
+				match_word(ds, i, j);
 			i = j;
+			continue;
 		}
+		/* a word: joined to more by '-', '.' or "://" it is a candidate too */
+		if (j + 1 < n && (((t[j] == '-' || t[j] == '.') && IS_ALNUM(t[j + 1])) ||
+		                  (t[j] == ':' && t[j + 1] == '/')))
+			push_cand(ds, i, CT_TOKEN);
+		if (have_terms && j - i <= 32 &&
+		    (filt_test(&ds->de->terms, c, j - i > 1 ? t[i + 1] : 0, j - i) ||
+		     (j - i > 4 && (t[j - 1] | 0x20) == 's' && filt_test(&ds->de->terms, c, t[i + 1], j - i - 1)))) {
+			size_t e = match_word(ds, i, j);
+			if (e > j) {
+				/* candidates inside a phrase ("year-old") are not numbers: skip */
+				i = e;
+				continue;
+			}
+		}
+		i = j;
 	}
 }
 

@@ -38,8 +38,12 @@ static int issuer(const char *d, size_t n)
 void d_card_num(struct det_seg *ds, const struct numrun *r)
 {
 	char d[48];
-	int g0, g1;
+	int g0, g1, total = 0;
 
+	for (g0 = 0; g0 < r->ng; g0++)
+		total += r->gl[g0];
+	if (total < 12)
+		return;
 	for (g0 = 0; g0 < r->ng; g0++) {
 		for (g1 = g0; g1 < r->ng; g1++) {
 			int nd, k, ok = 1;

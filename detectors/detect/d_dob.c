@@ -26,6 +26,9 @@ static size_t month_name(const unsigned char *p, size_t n, int *m)
 	size_t k = 0, i;
 	char w[12];
 
+	/* only j f m a s o n d start a month */
+	if (!n || !strchr("jfmasondJFMASOND", p[0]) || p[0] == 0)
+		return 0;
 	while (k < n && k < 11 && IS_ALPHA(p[k])) {
 		w[k] = (char)lc(p[k]);
 		k++;

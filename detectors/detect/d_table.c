@@ -34,10 +34,17 @@ static unsigned char pick_sep(const unsigned char *t, size_t a, size_t b)
 	static const unsigned char seps[] = { ',', '\t', '|', ';' };
 	size_t cnt[4] = { 0, 0, 0, 0 }, i, k, best = 0;
 
-	for (i = a; i < b; i++)
-		for (k = 0; k < 4; k++)
-			if (t[i] == seps[k])
-				cnt[k]++;
+	if (b - a > 4096)
+		return 0;
+	for (i = a; i < b; i++) {
+		switch (t[i]) {
+		case ',': cnt[0]++; break;
+		case '\t': cnt[1]++; break;
+		case '|': cnt[2]++; break;
+		case ';': cnt[3]++; break;
+		default: break;
+		}
+	}
 	for (k = 1; k < 4; k++)
 		if (cnt[k] > cnt[best])
 			best = k;
@@ -138,8 +145,10 @@ void d_table_hits(struct det_seg *ds)
 			continue;
 		le = line_end(t, ds->n, k->start);
 		sep = pick_sep(t, ls, le);
-		if (!sep)
+		if (!sep) {
+			done_line = ls;
 			continue;
+		}
 		for (col = 0; col < 64 && cell(t, ls, le, sep, col, &ca, &cb); col++)
 			if (ca <= k->start && k->end <= cb + 1) {
 				found = 1;

@@ -65,9 +65,15 @@ struct term_ent {
 	uint32_t flags;   /* TF_* */
 };
 
+/* A first-word filter: one bit per (first letter, second character, length)
+ * of the first words of all terms, so most words of a text are passed over
+ * without hashing. */
+#define TERM_FILT_BITS (26 * 28 * 32)
+
 struct term_table {
 	struct term_ent *ent; /* owned, open addressing, cap a power of two */
 	size_t cap, n;
+	uint64_t filt[(TERM_FILT_BITS + 63) / 64];
 };
 
 struct detect_engine {
@@ -83,7 +89,19 @@ struct kw_hit {
 	uint32_t cats;
 };
 
-/* Per-segment working state; hits is reused across segments of one scan. */
+/* A candidate of the one pass: where the candidate pass should look. */
+enum {
+	CT_TOKEN = 1,  /* a token with digits, or a word joined to more by '-' '.' "://" */
+	CT_AT = 2,     /* an '@' */
+	CT_COLON = 4   /* a ':' before ':' or a hex digit */
+};
+
+struct cand_tok {
+	uint32_t a;     /* offset in the segment */
+	uint32_t kind;  /* CT_* */
+};
+
+/* Per-segment working state; hits and cands are reused across segments of one scan. */
 struct det_seg {
 	struct phi_scan *s;                /* borrowed */
 	const struct detect_engine *de;    /* borrowed */
@@ -92,6 +110,8 @@ struct det_seg {
 	size_t n;                          /* seg->len */
 	struct kw_hit *hits;               /* owned by the detect_run loop */
 	size_t nhits, caphits;
+	struct cand_tok *cands;            /* owned by the detect_run loop */
+	size_t ncands, capcands;
 	uint32_t allcats;                  /* union of hit categories in this segment */
 	int clinical;                      /* segment of a clinical format/field */
 	int oom;                           /* hit array could not grow */
@@ -110,7 +130,7 @@ int terms_add(struct term_table *tt, const char *phrase, uint32_t cats, uint32_t
 void terms_free(struct term_table *tt);
 /* Look a lower-case phrase up; returns its cats (0 if none). */
 uint32_t terms_lookup(const struct term_table *tt, const char *phrase);
-/* The keyword pass over ds->t: fills ds->hits. */
+/* The one pass over ds->t: fills ds->hits (keywords) and ds->cands (candidates). */
 void ctx_scan(struct det_seg *ds);
 /* Union of categories of hits overlapping [a - before, b + after). */
 uint32_t ctx_near(const struct det_seg *ds, size_t a, size_t b, size_t before, size_t after);

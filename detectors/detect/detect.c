@@ -54,6 +54,8 @@ void detect_engine_free(struct detect_engine *de)
 	free(de);
 }
 
+#define DET_CONTACT_MAX 64
+
 int det_health_near(const struct det_seg *ds, size_t a, size_t b)
 {
 	return (ctx_near(ds, a, b, CTX_WIN, CTX_WIN) & (K_HEALTH | K_MRN)) != 0 || ds->clinical;
@@ -67,6 +69,11 @@ void det_add(struct det_seg *ds, enum phi_type t, enum phi_confidence c, size_t 
 	int hc;
 
 	if (off > ds->n || len > ds->n - off)
+		return;
+	/* Contact details never decide a verdict; a mailing-list digest has
+	 * hundreds. Past DET_CONTACT_MAX of a type they are not recorded, which
+	 * keeps the finding list (and its de-duplication) short. */
+	if (phi_type_class(t) == PHI_CLASS_CONTACT && s->counts[t] >= DET_CONTACT_MAX)
 		return;
 	if (rules_allowed(ds->de->rules, t, ds->t + off, len))
 		return;
@@ -307,6 +314,7 @@ int detect_run(struct phi_scan *s)
 			                 PHI_CONF_HIGH, "patient fields");
 	free(pmark);
 	free(ds.hits);
+	free(ds.cands);
 	if (rc == PHI_OK || rc == PHI_ETIME) {
 		int r = msgroster_scan(s);
 		if (r == PHI_OK)
