@@ -158,7 +158,9 @@ static void drop_privileges(const char *user, const char *sock_path)
 	}
 	if (pw->pw_uid == 0)
 		return; /* user = root: explicitly asked for */
-	if (sock_path && chown(sock_path, pw->pw_uid, pw->pw_gid) != 0)
+	/* Owner only: the group stays what the socket directory gave it (a
+	 * set-group-id directory of the MTA's group lets the MTA connect). */
+	if (sock_path && chown(sock_path, pw->pw_uid, (gid_t)-1) != 0)
 		fatal("chown %s: %s", sock_path, strerror(errno));
 	if (initgroups(pw->pw_name, pw->pw_gid) != 0)
 		fatal("initgroups %s: %s", user, strerror(errno));

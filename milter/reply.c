@@ -236,10 +236,89 @@ static void blocked_line(struct reply *r, const struct reply_input *in)
 		reply_add(r, "Stopped for these recipients: %s.", buf);
 }
 
+struct group {
+	enum phi_type type;
+	char loc[96];
+	const char *limit;  /* for unscannable: the limit name or NULL */
+	size_t count;
+	char tails[3][8];   /* "ending ..." of the first few */
+	size_t ntails;
+};
+
+/* Collect findings into lines of the same kind and place, so that three
+ * medical terms in the body are one line, not three. */
+static size_t group_findings(const struct reply_input *in, struct group *g, size_t maxg, size_t *skipped)
+{
+	size_t i, j, ng = 0;
+
+	*skipped = 0;
+	for (i = 0; i < in->nfindings; i++) {
+		const struct phi_finding *f = &in->findings[i];
+		char loc[96], tail[8];
+		const char *lim = NULL;
+
+		if (f->type != PHI_T_UNSCANNABLE && phi_type_class(f->type) == PHI_CLASS_CONTACT)
+			continue; /* contact details alone never stop a message */
+		if (f->type == PHI_T_UNSCANNABLE) {
+			/* Part "0" is also where message-wide findings sit. */
+			if (strcmp(f->part, "0") == 0)
+				snprintf(loc, sizeof loc, "the message");
+			else
+				where(f, loc, sizeof loc);
+			lim = limit_name(f->why);
+		} else {
+			where(f, loc, sizeof loc);
+		}
+		for (j = 0; j < ng; j++)
+			if (g[j].type == f->type && strcmp(g[j].loc, loc) == 0 &&
+			    (g[j].limit == lim || (g[j].limit && lim && strcmp(g[j].limit, lim) == 0)))
+				break;
+		if (j == ng) {
+			if (ng == maxg) {
+				(*skipped)++;
+				continue;
+			}
+			memset(&g[ng], 0, sizeof g[ng]);
+			g[ng].type = f->type;
+			snprintf(g[ng].loc, sizeof g[ng].loc, "%s", loc);
+			g[ng].limit = lim;
+			ng++;
+		}
+		g[j].count++;
+		if (f->type != PHI_T_UNSCANNABLE && g[j].ntails < 3) {
+			sample_tail(f, tail, sizeof tail);
+			if (tail[0])
+				snprintf(g[j].tails[g[j].ntails++], sizeof g[j].tails[0], "%s", tail);
+		}
+	}
+	return ng;
+}
+
+static void group_line(struct reply *r, const struct group *g)
+{
+	char tails[40];
+
+	if (g->type == PHI_T_UNSCANNABLE) {
+		reply_add(r, "- %s%s could not be read completely%s%s%s",
+		          strcmp(g->loc, "the message") == 0 ? "" : "content ", g->loc,
+		          g->limit ? " (limit " : "", g->limit ? g->limit : "", g->limit ? ")" : "");
+		return;
+	}
+	tails[0] = 0;
+	if (g->ntails)
+		snprintf(tails, sizeof tails, " ending %s%s%s%s%s", g->tails[0],
+		         g->ntails > 1 ? ", " : "", g->ntails > 1 ? g->tails[1] : "",
+		         g->ntails > 2 ? ", " : "", g->ntails > 2 ? g->tails[2] : "");
+	if (g->count == 1)
+		reply_add(r, "- %s%s %s", reply_type_words(g->type, 0), tails, g->loc);
+	else
+		reply_add(r, "- %zu %s%s %s", g->count, reply_type_words(g->type, 1), tails, g->loc);
+}
+
 void reply_build(struct reply *r, const struct reply_input *in)
 {
-	char loc[96], tail[8];
-	size_t i, shown = 0, skipped = 0;
+	struct group g[DETAIL_LINES];
+	size_t i, ng, skipped, pass;
 	const char *contact = in->privacy_contact && *in->privacy_contact ? in->privacy_contact
 	                                                                  : "the privacy office";
 	const char *id = in->incident ? in->incident : "-";
@@ -250,33 +329,16 @@ void reply_build(struct reply *r, const struct reply_input *in)
 	else
 		reply_add(r, "Message not sent: it contains patient information (incident %s)", id);
 	found_line(r, in);
-	for (i = 0; i < in->nfindings; i++) {
-		const struct phi_finding *f = &in->findings[i];
-		const char *lim;
+	ng = group_findings(in, g, DETAIL_LINES, &skipped);
+	/* Identifiers first, then health information, then what was unread. */
+	for (pass = 0; pass < 3; pass++)
+		for (i = 0; i < ng; i++) {
+			int p = g[i].type == PHI_T_UNSCANNABLE ? 2
+			        : phi_type_class(g[i].type) == PHI_CLASS_HEALTH ? 1 : 0;
 
-		if (f->type != PHI_T_UNSCANNABLE && phi_type_class(f->type) == PHI_CLASS_CONTACT)
-			continue; /* contact details alone never stop a message */
-		if (shown >= DETAIL_LINES) {
-			skipped++;
-			continue;
+			if ((size_t)p == pass)
+				group_line(r, &g[i]);
 		}
-		where(f, loc, sizeof loc);
-		if (f->type == PHI_T_UNSCANNABLE) {
-			/* Part "0" is also where message-wide findings sit. */
-			lim = limit_name(f->why);
-			reply_add(r, "- %s%s could not be read completely%s%s%s",
-			          strcmp(f->part, "0") == 0 ? "the message" : "content ",
-			          strcmp(f->part, "0") == 0 ? "" : loc,
-			          lim ? " (limit " : "", lim ? lim : "", lim ? ")" : "");
-		} else {
-			sample_tail(f, tail, sizeof tail);
-			if (tail[0])
-				reply_add(r, "- %s ending %s %s", reply_type_words(f->type, 0), tail, loc);
-			else
-				reply_add(r, "- %s %s", reply_type_words(f->type, 0), loc);
-		}
-		shown++;
-	}
 	if (skipped)
 		reply_add(r, "- and %zu more", skipped);
 	blocked_line(r, in);

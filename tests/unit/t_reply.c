@@ -127,6 +127,19 @@ int main(void)
 	reply_build(&r, &in);
 	T_OK(all_text(&r, "put [secure] in the subject"), "secure keyword advice with a portal");
 
+	/* Same kind in the same place: one line with a count. */
+	f[0] = mk(PHI_T_MEDICAL_TERM, "1", NULL, "********", NULL);
+	f[1] = mk(PHI_T_US_SSN, "1", NULL, "***-**-1111", NULL);
+	f[2] = mk(PHI_T_MEDICAL_TERM, "1", NULL, "*******", NULL);
+	f[3] = mk(PHI_T_US_SSN, "1", NULL, "***-**-2222", NULL);
+	f[4] = mk(PHI_T_MEDICAL_TERM, "1", NULL, "****", NULL);
+	in.nfindings = 5;
+	reply_build(&r, &in);
+	T_OK(all_text(&r, "- 2 Social Security numbers ending 1111, 2222 in the message text"),
+	     "same kind and place grouped, tails listed");
+	T_OK(all_text(&r, "- 3 medical terms in the message text"), "health terms grouped without samples");
+	T_OK(strstr(r.line[2], "Social Security") != NULL, "identifiers listed before health terms");
+
 	/* Many findings: still at most 32 lines, the last one kept for contact. */
 	for (i = 0; i < 200; i++)
 		f[i] = mk((enum phi_type)(i % PHI_T_UNSCANNABLE), "1", NULL, "****9999", NULL);
