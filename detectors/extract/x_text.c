@@ -66,11 +66,14 @@ static size_t hl7_end(const unsigned char *p, size_t n, size_t s)
 }
 
 /* The JSON object around p[at] ("resourceType"): outermost '{' found
- * within FHIR_BACK_MAX before it, and its matching '}' (strings honoured;
- * unmatched runs to the end). */
-static int json_object(const unsigned char *p, size_t n, size_t at, size_t *s, size_t *e)
+ * within FHIR_BACK_MAX before it (and not before `from`), and its matching
+ * '}' (strings honoured; unmatched runs to the end). */
+static int json_object(const unsigned char *p, size_t n, size_t at, size_t from, size_t *s,
+                       size_t *e)
 {
-	size_t i = at, lim = at > FHIR_BACK_MAX ? at - FHIR_BACK_MAX : 0, best = (size_t)-1;
+	/* Never back past `from`: each forward match then starts after the
+	 * previous one, so the forward scans are linear in total. */
+	size_t i = at, lim = at - from > FHIR_BACK_MAX ? at - FHIR_BACK_MAX : from, best = (size_t)-1;
 	long depth = 0;
 	int instr = 0;
 
@@ -190,7 +193,7 @@ static int pasted_fhir(struct phi_doc *d, int part, const unsigned char *p, size
 		const unsigned char *m = memmem(p + from, n - from, "\"resourceType\"", 14);
 		if (!m)
 			break;
-		if (!json_object(p, n, (size_t)(m - p), &s, &e) || e <= from || s < from) {
+		if (!json_object(p, n, (size_t)(m - p), from, &s, &e) || e <= from) {
 			from = (size_t)(m - p) + 14;
 			continue;
 		}

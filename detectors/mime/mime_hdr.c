@@ -46,8 +46,8 @@ int mime_hdr_unfold(const unsigned char *p, size_t n, struct phi_buf *out)
 /* Parse an encoded word at u[i] ("=?cs?E?text?="). On success fill the
  * charset (NUL-terminated, language suffix cut), encoding, text range and
  * the index after the word. */
-static int parse_word(const unsigned char *u, size_t i, size_t m, char *cs, int *enc,
-                      size_t *ts, size_t *te, size_t *wend)
+static int parse_word(const unsigned char *u, size_t i, size_t m, size_t last_close, char *cs,
+                      int *enc, size_t *ts, size_t *te, size_t *wend)
 {
 	size_t j = i + 2, k = 0;
 	const unsigned char *q;
@@ -71,6 +71,10 @@ static int parse_word(const unsigned char *u, size_t i, size_t m, char *cs, int 
 	else
 		return 0;
 	j += 2;
+	/* No "?=" after here: no word can end, and searching again for every
+	 * "=?" would make a long hostile header quadratic. */
+	if (last_close == (size_t)-1 || j > last_close)
+		return 0;
 	q = memmem(u + j, m - j, "?=", 2);
 	if (!q)
 		return 0;
@@ -92,13 +96,18 @@ static int decode_words(const unsigned char *u, size_t m, struct phi_buf *out)
 {
 	struct phi_buf pend, word;
 	char cs[CS_MAX], pcs[CS_MAX] = "";
-	size_t i = 0, lit = 0, ts, te, wend, k;
+	size_t i = 0, lit = 0, ts, te, wend, k, last_close = (size_t)-1;
 	int enc, rc = PHI_OK, prev_word = 0, allws;
 
+	for (k = m; k >= 2; k--)
+		if (u[k - 2] == '?' && u[k - 1] == '=') {
+			last_close = k - 2;
+			break;
+		}
 	phi_buf_init(&pend, out->max);
 	phi_buf_init(&word, out->max);
 	while (i < m && rc == PHI_OK) {
-		if (u[i] != '=' || !parse_word(u, i, m, cs, &enc, &ts, &te, &wend)) {
+		if (u[i] != '=' || !parse_word(u, i, m, last_close, cs, &enc, &ts, &te, &wend)) {
 			i++;
 			continue;
 		}
