@@ -35,16 +35,18 @@ void decide_types(const unsigned *counts, char kv, const char *sep, char *buf, s
 		snprintf(buf, len, "-");
 }
 
-static void unscannable_flags(const struct phi_scan *s, int *limit, int *other)
+static void unscannable_flags(const struct phi_scan *s, int *limit, int *other, int *timeout)
 {
 	size_t i, n = phi_scan_nfindings(s);
 
-	*limit = *other = 0;
+	*limit = *other = *timeout = 0;
 	for (i = 0; i < n; i++) {
 		const struct phi_finding *f = phi_scan_finding(s, i);
 
 		if (f->type != PHI_T_UNSCANNABLE)
 			continue;
+		if (strcmp(f->why, "limit time_budget_ms") == 0)
+			*timeout = 1;
 		if (strncmp(f->why, "limit ", 6) == 0)
 			*limit = 1;
 		else
@@ -66,7 +68,7 @@ void decide_message(const struct conf *c, const struct mctx *m, const struct phi
 
 	memset(out, 0, sizeof *out);
 	out->verdict = phi_scan_verdict(s);
-	unscannable_flags(s, &out->unscannable_limit, &out->unscannable_other);
+	unscannable_flags(s, &out->unscannable_limit, &out->unscannable_other, &out->timed_out);
 	for (i = 0; i < m->nrcpt; i++)
 		out->rcpts[dest_classify(c, m->rcpts[i])]++;
 	out->rcpts[DEST_EXTERNAL] += (unsigned)m->rcpt_dropped;

@@ -29,6 +29,8 @@ struct decide_result {
 	unsigned blocked[DEST__COUNT];      /* recipients whose would-action blocks */
 	int unscannable_limit;              /* an unscannable finding from a limit */
 	int unscannable_other;              /* an unscannable finding for another reason */
+	int timed_out;                      /* the scan ran out of time_budget_ms: the caller
+	                                       answers per on_error, as for a scan error */
 	char findings_hdr[512];             /* "us_ssn=1, mrn=2", "" when none */
 	char incident[REPLY_ID_MAX];        /* set when the message is blocked (or would be) */
 };

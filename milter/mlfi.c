@@ -306,6 +306,13 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 		return fail(ctx, m, "scan");
 	}
 	decide_message(c, m, s, &d);
+	if (d.timed_out) {
+		/* Out of time is trouble on our side (load, a slow part), not a
+		 * property of the message: answer like a scan error, and the MTA
+		 * retries when on_error is tempfail. */
+		phi_scan_free(s);
+		return fail(ctx, m, "timeout");
+	}
 	decide_log_line(c, m, s, &d, (unsigned long)(now_ms() - t0), line, sizeof line);
 	LOG_AT(LOG_INFO, "%s", line);
 	ret = apply(ctx, m, s, &d);

@@ -15,6 +15,8 @@
  * treated like pii for external, social and chat (rejected, and the reply
  * says the message could not be checked); internal and partner get it
  * tagged. Other unscannable reasons (encrypted, corrupt) only tag inside.
+ * A scan that ran out of its time budget never reaches policy: the milter
+ * answers it per on_error, like a scan error (decide.h `timed_out`).
  *
  * mode = monitor never blocks: whatever enforce would do is reported in
  * `would`, and `action` is at most POLICY_TAG.
