@@ -165,33 +165,79 @@ int ctl_reload(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The roster import creates the index and key files that the full loader
+ * insists exist, so it cannot go through conf_load on a fresh install. It
+ * reads just the two keys, with the loader's syntax (key = value, '#'
+ * comments, paths relative to the config file's directory).
+ */
+static int raw_path_key(const char *conf_path, const char *key, char *out, size_t outlen)
+{
+	FILE *fp = fopen(conf_path, "r");
+	char line[4096], dir[PATH_MAX];
+	const char *slash = strrchr(conf_path, '/');
+	int found = 0;
+
+	out[0] = 0;
+	if (!fp)
+		return -1;
+	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - conf_path) : 1, slash ? conf_path : ".");
+	while (fgets(line, sizeof line, fp)) {
+		char *p = line, *eq, *v, *end;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '#' || !(eq = strchr(p, '=')))
+			continue;
+		end = eq;
+		while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		if ((size_t)(end - p) != strlen(key) || strncmp(p, key, (size_t)(end - p)) != 0)
+			continue;
+		v = eq + 1;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		v[strcspn(v, "#\r\n")] = 0;
+		end = v + strlen(v);
+		while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
+			*--end = 0;
+		if (!*v)
+			continue;
+		if (v[0] == '/')
+			snprintf(out, outlen, "%s", v);
+		else
+			snprintf(out, outlen, "%s/%s", dir, v);
+		found = 1;
+	}
+	fclose(fp);
+	return found ? 0 : -1;
+}
+
 /* phictl roster import [-c CONFIG] FILE.csv */
 int ctl_roster(int argc, char **argv)
 {
-	struct conf *c;
+	const char *path;
+	char index[PATH_MAX + 8], key[PATH_MAX + 8];
 	int first, rc;
 
-	if (argc < 2 || strcmp(argv[1], "import") != 0) {
+	if (argc < 2 || strcmp(argv[1], "import") != 0 ||
+	    parse_c(argc - 1, argv + 1, &path, &first) < 0 || first + 1 != argc - 1) {
 		fputs("usage: phictl roster import [-c CONFIG] FILE.csv\n", stderr);
 		return 2;
 	}
-	rc = load_named(argc - 1, argv + 1, &c, &first);
-	if (rc != 0)
-		return rc == 1 ? 2 : rc;
 	first += 1;
-	if (first != argc - 1) {
-		fputs("usage: phictl roster import [-c CONFIG] FILE.csv\n", stderr);
-		conf_release(c);
+	if (!path)
+		path = ctl_default_conf();
+	if (!path) {
+		fputs("phictl roster import: no configuration found (use -c FILE)\n", stderr);
 		return 2;
 	}
-	if (!c->roster_file[0] || !c->roster_key_file[0]) {
-		fprintf(stderr, "phictl roster import: set roster_file and roster_key_file in %s\n", c->path);
-		conf_release(c);
+	if (raw_path_key(path, "roster_file", index, sizeof index) < 0 ||
+	    raw_path_key(path, "roster_key_file", key, sizeof key) < 0) {
+		fprintf(stderr, "phictl roster import: set roster_file and roster_key_file in %s\n", path);
 		return 2;
 	}
-	rc = ctl_roster_import(argv[first], c->roster_file, c->roster_key_file, stderr) == 0 ? 0 : 2;
+	rc = ctl_roster_import(argv[first], index, key, stderr) == 0 ? 0 : 2;
 	if (rc == 0)
-		printf("roster index written to %s; remove the clear export %s now\n", c->roster_file, argv[first]);
-	conf_release(c);
+		printf("roster index written to %s; remove the clear export %s now\n", index, argv[first]);
 	return rc;
 }
