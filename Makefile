@@ -90,7 +90,7 @@ $(B)/tests/%: tests/unit/%.c $(call obj,$(TLIB_SRC)) $(CORE_LIB) $(DET_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests/lib -o $@ $< $(call obj,$(TLIB_SRC)) $(CORE_LIB) $(DET_LIB) $(LDSAN) $(LIBS)
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 deps:
 	@sh packaging/deps.sh
