@@ -739,6 +739,15 @@ int conf_load(const char *path, struct conf **out, FILE *errs)
 		*slash = 0;
 	else
 		strcpy(c->dir, ".");
+	/* Resolved paths must survive the daemon's chdir("/"). */
+	{
+		char *abs = realpath(c->dir, NULL);
+
+		if (abs) {
+			free(c->dir);
+			c->dir = abs;
+		}
+	}
 
 	/* Defaults go through the same parsers; an error here is a bug in the
 	 * table, reported against "(default)". */

@@ -249,6 +249,8 @@ int main(int argc, char **argv)
 	pthread_t thr;
 	char *pid_file = NULL;
 	unsigned left;
+	struct stat sock_st, st;
+	char *abs_conf = NULL, *sock_copy = NULL;
 
 	while ((opt = getopt(argc, argv, "c:p:fnVh")) != -1) {
 		switch (opt) {
@@ -266,6 +268,9 @@ int main(int argc, char **argv)
 		usage();
 	if (!conf_path)
 		conf_path = pick_default_conf();
+	/* Reload reads the file again after the daemon's chdir("/"). */
+	if (conf_path[0] != '/' && (abs_conf = realpath(conf_path, NULL)) != NULL)
+		conf_path = abs_conf;
 
 	if (conf_load(conf_path, &c, stderr) != 0) {
 		if (check)
@@ -279,7 +284,10 @@ int main(int argc, char **argv)
 	}
 	log_open(c->syslog_facility, foreground);
 	log_set_level(c->log_level);
-	sock = sock_opt ? sock_opt : c->socket;
+	/* A copy: the config is freed at shutdown, the socket path is needed then. */
+	if (!(sock_copy = strdup(sock_opt ? sock_opt : c->socket)))
+		fatal("out of memory%s%s", "", "");
+	sock = sock_copy;
 	upath = unix_path(sock);
 	if (c->pid_file[0] && !(pid_file = strdup(c->pid_file)))
 		fatal("out of memory%s%s", "", "");
@@ -292,6 +300,8 @@ int main(int argc, char **argv)
 		fatal("cannot open socket %s (does its directory exist and is it writable?)%s", sock, "");
 	if (upath && chmod(upath, 0660) != 0)
 		fatal("chmod %s: %s", upath, strerror(errno));
+	if (upath && stat(upath, &sock_st) != 0)
+		fatal("stat %s: %s", upath, strerror(errno));
 	if (!upath)
 		tcp_nodelay_listeners();
 
@@ -332,8 +342,12 @@ int main(int argc, char **argv)
 		unlink(pid_file);
 		free(pid_file);
 	}
-	if (upath)
+	/* Remove the socket only if it is still ours: a new instance may
+	 * already have replaced it. */
+	if (upath && stat(upath, &st) == 0 && st.st_ino == sock_st.st_ino && st.st_dev == sock_st.st_dev)
 		unlink(upath);
 	LOG_AT(LOG_NOTICE, "stopped");
+	free(abs_conf);
+	free(sock_copy);
 	return rc == MI_SUCCESS ? 0 : 1;
 }
