@@ -48,6 +48,9 @@ struct fhir {
 	struct phi_buf out;      /* owned: pending free-text lines */
 	size_t out_off;
 	struct phi_buf tmp;      /* owned: rendered field */
+	struct phi_buf clin;     /* owned: pending clinical lines of one resource */
+	size_t clin_off;
+	char clin_name[48];      /* resource type the pending lines belong to */
 	int rc;
 };
 
@@ -359,6 +362,30 @@ static void flush(struct fhir *f)
 	phi_buf_reset(&f->out);
 }
 
+static void clin_flush(struct fhir *f)
+{
+	emit(f, PHI_F_CLINICAL, f->clin_name, f->clin.data, f->clin.len, f->clin_off);
+	phi_buf_reset(&f->clin);
+}
+
+/* A clinical string, gathered per resource so that a large Bundle gives
+ * a segment per resource rather than one per code. */
+static void clin_line(struct fhir *f, int32_t v, const char *rtype)
+{
+	if (f->n[v].vlen == 0)
+		return;
+	if (strcmp(f->clin_name, rtype) != 0) {
+		clin_flush(f);
+		snprintf(f->clin_name, sizeof f->clin_name, "%s", rtype);
+	}
+	if (f->clin.len == 0)
+		f->clin_off = f->n[v].off;
+	phi_buf_append(&f->clin, vstr(f, v), f->n[v].vlen);
+	phi_buf_putc(&f->clin, '\n');
+	if (f->clin.len >= FHIR_CHUNK)
+		clin_flush(f);
+}
+
 static void text_line(struct fhir *f, int32_t i)
 {
 	if (f->n[i].vlen == 0)
@@ -511,7 +538,7 @@ static void walk_value(struct fhir *f, int32_t v, unsigned depth, int clin, cons
 		if (key_is(f, v, "div"))
 			emit_div(f, clin ? PHI_F_CLINICAL : PHI_F_NONE, name, v);
 		else if (clin && is_clinical_key(f, v))
-			emit_str(f, PHI_F_CLINICAL, name, v);
+			clin_line(f, v, name);
 		else
 			text_line(f, v);
 		return;
@@ -648,8 +675,10 @@ static void walk_resource(struct fhir *f, int32_t obj, unsigned depth)
 			if (key_is(f, c, "photo"))
 				continue;
 		}
-		walk_value(f, c, depth + 1, kind == R_CLINICAL, name);
+		walk_value(f, c, depth + 1, kind == R_CLINICAL, kind == R_CLINICAL ? tname : name);
 	}
+	if (f->clin.len && strcmp(f->clin_name, tname) == 0)
+		clin_flush(f);
 }
 
 /* --- sniffing --- */
@@ -729,6 +758,7 @@ int x_fhir_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n
 	phi_buf_init(&f.pool, FHIR_POOL_MAX + 1);
 	phi_buf_init(&f.out, FHIR_CHUNK + 8u * 1024 * 1024);
 	phi_buf_init(&f.tmp, 4u * 1024 * 1024);
+	phi_buf_init(&f.clin, FHIR_CHUNK + 8u * 1024 * 1024);
 	root = node_new(&f, -1, FN_ARR, NULL, 0, NULL, 0, 0);
 	/* Segments come out in walk order; free text outside resources first. */
 	if (root == 0) {
@@ -757,8 +787,10 @@ int x_fhir_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n
 		emit(&f, PHI_F_NONE, NULL, p, n, 0);   /* nothing could be read: text */
 	if (f.rc == PHI_OK && root == 0)
 		walk_value(&f, root, 0, 0, NULL);
-	if (f.rc == PHI_OK)
+	if (f.rc == PHI_OK) {
 		flush(&f);
+		clin_flush(&f);
+	}
 	if (f.full && f.rc == PHI_OK)
 		doc_unscannable(d, part, "limit fhir_nodes");
 	rc = f.rc;
@@ -766,5 +798,6 @@ int x_fhir_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n
 	phi_buf_free(&f.pool);
 	phi_buf_free(&f.out);
 	phi_buf_free(&f.tmp);
+	phi_buf_free(&f.clin);
 	return rc == PHI_ELIMIT ? PHI_OK : rc;
 }

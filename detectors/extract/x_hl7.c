@@ -19,7 +19,8 @@
 #include "extract.h"
 
 #define HL7_SNIFF_WINDOW (64u * 1024)
-#define HL7_FIELD_MAX    (256u * 1024)   /* rendered bytes kept per field */
+#define HL7_FIELD_MAX    (4u * 1024 * 1024) /* rendered bytes kept per field */
+#define HL7_MAX_REPS     64u             /* repetitions emitted one by one */
 
 struct hl7_enc {
 	unsigned char fs, cs, rs, ec, ss;   /* field, component, repetition, escape, subcomponent */
@@ -35,6 +36,7 @@ struct hl7_ctx {
 	struct phi_buf line;             /* owned: free-text fields of one segment */
 	int rc;                          /* first hard error (ENOMEM/ETIME), else PHI_OK */
 	int stop;                        /* decoded budget spent */
+	int cut;                         /* a field was cut at HL7_FIELD_MAX (reported) */
 };
 
 static int is_upper_alnum(unsigned char c)
@@ -109,6 +111,37 @@ static void hl7_piece(const unsigned char *s, size_t n, unsigned char sep, unsig
 	}
 	*ps = s + n;
 	*pn = 0;
+}
+
+/* Linear iteration over the pieces of a range split by one separator. */
+struct hl7_it {
+	const unsigned char *p, *end;
+	int done;
+};
+
+static void hl7_it_init(struct hl7_it *it, const unsigned char *s, size_t n)
+{
+	it->p = s;
+	it->end = s + n;
+	it->done = 0;
+}
+
+static int hl7_it_next(struct hl7_it *it, unsigned char sep, const unsigned char **ps, size_t *pn)
+{
+	const unsigned char *q;
+
+	if (it->done)
+		return 0;
+	q = memchr(it->p, sep, (size_t)(it->end - it->p));
+	*ps = it->p;
+	if (!q) {
+		*pn = (size_t)(it->end - it->p);
+		it->done = 1;
+	} else {
+		*pn = (size_t)(q - it->p);
+		it->p = q + 1;
+	}
+	return 1;
 }
 
 static int hex_val(unsigned char c)
@@ -199,17 +232,14 @@ static void hl7_component(const struct hl7_enc *e, const unsigned char *s, size_
 {
 	const unsigned char *q;
 	size_t ql;
-	unsigned k;
+	struct hl7_it it;
 
-	for (k = 0; k < 64; k++) {
-		hl7_piece(s, n, e->ss, k, &q, &ql);
-		if (q == s + n && ql == 0 && k > 0)
-			break;
+	hl7_it_init(&it, s, n);
+	while (hl7_it_next(&it, e->ss, &q, &ql))
 		if (ql) {
 			put_sep(out, " ");
 			hl7_leaf(e, q, ql, out);
 		}
-	}
 }
 
 /* Append one repetition with all its components joined by spaces. */
@@ -218,17 +248,14 @@ static void hl7_rep_generic(const struct hl7_enc *e, const unsigned char *s, siz
 {
 	const unsigned char *q;
 	size_t ql;
-	unsigned k;
+	struct hl7_it it;
 
-	for (k = 0; k < 256; k++) {
-		hl7_piece(s, n, e->cs, k, &q, &ql);
-		if (q == s + n && ql == 0 && k > 0)
-			break;
+	hl7_it_init(&it, s, n);
+	while (hl7_it_next(&it, e->cs, &q, &ql))
 		if (ql) {
 			put_sep(out, " ");
 			hl7_component(e, q, ql, out);
 		}
-	}
 }
 
 /* Append component number comp (1-based) of a repetition. */
@@ -285,6 +312,10 @@ static void hl7_emit(struct hl7_ctx *c, enum phi_field f, const char *name,
 
 static void hl7_emit_buf(struct hl7_ctx *c, enum phi_field f, const char *name, size_t off)
 {
+	if (c->out.len + 8 >= HL7_FIELD_MAX && !c->cut) {
+		c->cut = 1;
+		doc_unscannable(c->d, c->part, "limit hl7_field");
+	}
 	hl7_emit(c, f, name, c->out.data, c->out.len, off);
 	phi_buf_reset(&c->out);
 }
@@ -305,6 +336,8 @@ static int ieq(const unsigned char *s, size_t n, const char *w)
 	return 1;
 }
 
+static void hl7_field_text(struct hl7_ctx *c, const unsigned char *raw, size_t n);
+
 /* Emit each repetition of field raw[0..n) as its own segment. */
 static void hl7_field(struct hl7_ctx *c, const unsigned char *raw, size_t n, enum phi_field f,
                       const char *name, enum hl7_kind kind)
@@ -313,16 +346,23 @@ static void hl7_field(struct hl7_ctx *c, const unsigned char *raw, size_t n, enu
 	size_t off = (size_t)(raw - c->base);
 	const unsigned char *rep, *q;
 	size_t rl, ql;
-	unsigned r;
+	struct hl7_it it;
+	unsigned nrep = 0;
 
 	if (n == 0)
 		return;
-	for (r = 0; r < 1000 && !c->stop && !c->rc; r++) {
-		hl7_piece(raw, n, e->rs, r, &rep, &rl);
-		if (rep == raw + n && rl == 0 && r > 0)
-			break;
+	hl7_it_init(&it, raw, n);
+	while (!c->stop && !c->rc && hl7_it_next(&it, e->rs, &rep, &rl)) {
 		if (rl == 0)
 			continue;
+		if (++nrep > HL7_MAX_REPS) {
+			/* many repetitions: the rest go out as one segment, so a
+			 * hostile field cannot make millions of tiny segments */
+			phi_buf_reset(&c->out);
+			hl7_field_text(c, rep, (size_t)(raw + n - rep));
+			hl7_emit_buf(c, f, name, (size_t)(rep - c->base));
+			break;
+		}
 		off = (size_t)(rep - c->base);
 		phi_buf_reset(&c->out);
 		switch (kind) {
@@ -373,12 +413,10 @@ static void hl7_field_text(struct hl7_ctx *c, const unsigned char *raw, size_t n
 {
 	const unsigned char *rep;
 	size_t rl;
-	unsigned r;
+	struct hl7_it it;
 
-	for (r = 0; r < 1000; r++) {
-		hl7_piece(raw, n, c->enc.rs, r, &rep, &rl);
-		if (rep == raw + n && rl == 0 && r > 0)
-			break;
+	hl7_it_init(&it, raw, n);
+	while (hl7_it_next(&it, c->enc.rs, &rep, &rl)) {
 		if (rl) {
 			put_sep(&c->out, "; ");
 			hl7_rep_generic(&c->enc, rep, rl, &c->out);
@@ -546,6 +584,10 @@ static void hl7_segment(struct hl7_ctx *c, const unsigned char *s, size_t n)
 		start = i + 1;
 		if (fno > 500)
 			break;
+	}
+	if (c->line.len + 8 >= HL7_FIELD_MAX && !c->cut) {
+		c->cut = 1;
+		doc_unscannable(c->d, c->part, "limit hl7_field");
 	}
 	hl7_emit(c, rest_f, segname, c->line.data, c->line.len, (size_t)(s - c->base));
 	phi_buf_reset(&c->line);

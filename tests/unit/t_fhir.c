@@ -79,8 +79,9 @@ static void test_bundle(void)
 	T_OK(has(s, "Patient.gender", PHI_F_PATIENT_OTHER, "female"), "gender is other");
 	T_OK(has(s, "Patient.contact.name", PHI_F_RELATIVE_NAME, "Dermot Quayle"), "contact name is relative");
 	T_OK(has(s, "Patient.contact.telecom", PHI_F_PHONE, "555-201-9999"), "contact phone");
-	T_OK(has(s, NULL, PHI_F_CLINICAL, "Diabetes mellitus type 2"), "condition display is clinical");
-	T_OK(has(s, NULL, PHI_F_CLINICAL, "T2DM"), "code text is clinical");
+	T_OK(has_sub(s, PHI_F_CLINICAL, "Diabetes mellitus type 2\n"), "condition display is clinical");
+	T_OK(has_sub(s, PHI_F_CLINICAL, "\nT2DM"), "code text is clinical");
+	T_OK(has_sub(s, PHI_F_CLINICAL, "44054006"), "codes gathered per resource");
 	T_OK(has(s, "Condition.subject.display", PHI_F_PATIENT_NAME, "Orla Quayle"), "subject display is patient name");
 	T_OK(has(s, "RelatedPerson.name", PHI_F_RELATIVE_NAME, "Una Quayle"), "nested bundle related person");
 	T_OK(has(s, "Patient.name", PHI_F_PATIENT_NAME, "Ida Inner"), "contained patient");
