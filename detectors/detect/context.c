@@ -178,6 +178,7 @@ static int grow(struct term_table *tt)
 
 	nt.cap = tt->cap ? tt->cap * 2 : 1024;
 	nt.n = 0;
+	memcpy(nt.filt, tt->filt, sizeof nt.filt);
 	nt.ent = calloc(nt.cap, sizeof *nt.ent);
 	if (!nt.ent)
 		return PHI_ENOMEM;

@@ -1,0 +1,142 @@
+/*
+ * t_ids.c - the identifier detectors on synthetic text: check digits
+ * (Luhn, NPI, DEA, ABA, VIN), Medicare MBI layout, cards, phones, e-mail,
+ * URL, IPv4/IPv6, dates of birth, labelled ids (MRN, member id, account,
+ * routing), ICD-10/CPT/NDC with and without cues, names, addresses.
+ * Each row: text, type, whether that type must be found (any confidence,
+ * or at least medium when `min` says so).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "tap.h"
+#include "scan.h"
+#include "detect/det.h"
+
+static struct phi_engine *eng;
+
+static struct phi_scan *scan_str(const char *txt)
+{
+	struct phi_scan *s = phi_scan_new(eng, NULL, NULL, NULL);
+	size_t n = strlen(txt);
+	int part = doc_add_part(&s->doc, -1, "text/plain", NULL, PHI_FMT_TEXT, n, 0);
+
+	doc_add_text(&s->doc, part, PHI_F_NONE, NULL, (const unsigned char *)txt, n, 0);
+	detect_run(s);
+	score_verdict(s);
+	return s;
+}
+
+static int has(const struct phi_scan *s, enum phi_type t, enum phi_confidence min)
+{
+	size_t i;
+
+	for (i = 0; i < s->nf; i++)
+		if (s->f[i].type == t && s->f[i].confidence >= min)
+			return 1;
+	return 0;
+}
+
+#define L PHI_CONF_LOW
+#define M PHI_CONF_MEDIUM
+#define H PHI_CONF_HIGH
+
+static const struct {
+	const char *name, *text;
+	enum phi_type type;
+	enum phi_confidence min;
+	int want;
+} rows[] = {
+	{ "card accepts a Luhn-valid Visa", "card 4111 1111 1111 1111 exp 09/29", PHI_T_CREDIT_CARD, H, 1 },
+	{ "card accepts a bare Mastercard", "5555555555554444", PHI_T_CREDIT_CARD, L, 1 },
+	{ "card rejects a Luhn failure", "card 4111 1111 1111 1112", PHI_T_CREDIT_CARD, L, 0 },
+	{ "card rejects a leading 1 prefix", "1111111111111117", PHI_T_CREDIT_CARD, L, 0 },
+	{ "card near an order number is low", "order number 4111111111111111", PHI_T_CREDIT_CARD, M, 0 },
+	{ "npi accepts a valid number with label", "NPI 1234567893", PHI_T_NPI, H, 1 },
+	{ "npi accepts dashed 4-3-3", "1234-567-893", PHI_T_NPI, L, 1 },
+	{ "npi rejects a bad check digit", "NPI 1234567890", PHI_T_NPI, L, 0 },
+	{ "npi rejects first digit 9", "NPI 9234567893", PHI_T_NPI, L, 0 },
+	{ "dea accepts a valid check digit", "DEA AB1234563", PHI_T_DEA_NUMBER, H, 1 },
+	{ "dea rejects a bad check digit", "DEA AB1234564", PHI_T_DEA_NUMBER, L, 0 },
+	{ "vin accepts a valid check digit", "VIN 1M8GDM9AXKP042788", PHI_T_VEHICLE_ID, H, 1 },
+	{ "vin rejects a bad check digit", "VIN 1M8GDM9A1KP042788", PHI_T_VEHICLE_ID, L, 0 },
+	{ "mbi accepts the CMS layout", "Medicare 1EG4-TE5-MK73", PHI_T_MEDICARE_MBI, H, 1 },
+	{ "mbi accepts no dashes", "1EG4TE5MK73", PHI_T_MEDICARE_MBI, L, 1 },
+	{ "mbi rejects excluded letter B", "1BG4-TE5-MK73", PHI_T_MEDICARE_MBI, L, 0 },
+	{ "mbi rejects letter O", "1EG4-TE5-OK73", PHI_T_MEDICARE_MBI, L, 0 },
+	{ "mbi rejects a letter first", "AEG4-TE5-MK73", PHI_T_MEDICARE_MBI, L, 0 },
+	{ "hicn needs a medicare label", "HICN 512443921A", PHI_T_HEALTH_PLAN_ID, H, 1 },
+	{ "phone accepts (NNN) NNN-NNNN", "call (415) 555-0132", PHI_T_PHONE, L, 1 },
+	{ "phone accepts NNN.NNN.NNNN", "tel 212.736.5000", PHI_T_PHONE, M, 1 },
+	{ "phone rejects area code N11", "411-736-5000", PHI_T_PHONE, L, 0 },
+	{ "phone rejects area code with 9 second", "291-736-5000", PHI_T_PHONE, L, 0 },
+	{ "phone rejects ten bare digits without a phone word", "id 2127365000", PHI_T_PHONE, L, 0 },
+	{ "fax is told by its label", "Fax 212-736-5001", PHI_T_FAX, L, 1 },
+	{ "phone accepts an international number", "+44 20 7946 0958", PHI_T_PHONE, L, 1 },
+	{ "email accepts local@domain.tld", "write to jane.roe@example.org today", PHI_T_EMAIL, L, 1 },
+	{ "email rejects a domain without a dot", "root@localhost", PHI_T_EMAIL, L, 0 },
+	{ "url accepts http://host.tld/path", "see http://www.example.com/a?b=1", PHI_T_URL, L, 1 },
+	{ "url rejects a host without a TLD", "http://intranet", PHI_T_URL, L, 0 },
+	{ "url rejects a file name", "open report.pdf now", PHI_T_URL, L, 0 },
+	{ "ipv4 accepts four octets", "host 192.168.1.10 down", PHI_T_IP_ADDRESS, L, 1 },
+	{ "ipv4 rejects an octet over 255", "192.168.1.256", PHI_T_IP_ADDRESS, L, 0 },
+	{ "ipv4 rejects a version number", "version 1.2.3", PHI_T_IP_ADDRESS, L, 0 },
+	{ "ipv6 accepts a compressed address", "gw fe80::1 up", PHI_T_IP_ADDRESS, L, 1 },
+	{ "ipv6 rejects a C++ scope", "std::cout", PHI_T_IP_ADDRESS, L, 0 },
+	{ "ipv6 rejects a clock time", "at 12:34:56", PHI_T_IP_ADDRESS, L, 0 },
+	{ "dob accepts MM/DD/YYYY after DOB", "DOB: 03/14/1962", PHI_T_DATE_OF_BIRTH, H, 1 },
+	{ "dob accepts Month D, YYYY after born", "born March 14, 1962", PHI_T_DATE_OF_BIRTH, H, 1 },
+	{ "dob accepts YYYY-MM-DD after date of birth", "date of birth 1962-03-14", PHI_T_DATE_OF_BIRTH, H, 1 },
+	{ "dob accepts DD Mon YYYY", "D.O.B. 14 Mar 1962", PHI_T_DATE_OF_BIRTH, H, 1 },
+	{ "dob rejects a date without a label", "meeting on 03/14/2025", PHI_T_DATE_OF_BIRTH, L, 0 },
+	{ "dob rejects a future date", "DOB 03/14/2199", PHI_T_DATE_OF_BIRTH, L, 0 },
+	{ "dob rejects a date over 120 years ago", "DOB 03/14/1850", PHI_T_DATE_OF_BIRTH, L, 0 },
+	{ "dob rejects February 30", "DOB 02/30/1962", PHI_T_DATE_OF_BIRTH, L, 0 },
+	{ "age over 89 is reported", "a 92-year-old patient", PHI_T_DATE_OF_BIRTH, L, 1 },
+	{ "age 90 and older bracket is not", "patients aged 90 and older", PHI_T_DATE_OF_BIRTH, L, 0 },
+	{ "mrn accepts a labelled value", "MRN: 00482913", PHI_T_MRN, H, 1 },
+	{ "mrn accepts medical record number", "medical record number 4471023", PHI_T_MRN, H, 1 },
+	{ "mrn rejects a value with too few digits", "MRN: ABCDE12", PHI_T_MRN, L, 0 },
+	{ "member id becomes a health plan id", "Member ID: W123456789", PHI_T_HEALTH_PLAN_ID, M, 1 },
+	{ "account number is found", "checking account number 41491267196", PHI_T_ACCOUNT_NUMBER, M, 1 },
+	{ "routing number needs the ABA check", "routing number 021000021", PHI_T_ACCOUNT_NUMBER, M, 1 },
+	{ "routing number rejects a bad check", "routing number 021000022", PHI_T_ACCOUNT_NUMBER, L, 0 },
+	{ "icd10 accepts a code after diagnosis", "Diagnosis: E11.9 type 2 diabetes", PHI_T_ICD10, M, 1 },
+	{ "icd10 rejects a part number", "part number E11.9 in stock", PHI_T_ICD10, L, 0 },
+	{ "icd10 rejects a code shape without a cue", "room B12.4 on the left", PHI_T_ICD10, L, 0 },
+	{ "cpt accepts five digits after CPT", "CPT 99213 billed", PHI_T_CPT, M, 1 },
+	{ "cpt rejects five digits without a cue", "ZIP 99213", PHI_T_CPT, L, 0 },
+	{ "ndc accepts 5-4-2 after NDC", "NDC 12345-6789-01", PHI_T_NDC, M, 1 },
+	{ "name after a patient label", "Patient: Jane Roe\nDOB: 03/14/1962", PHI_T_PERSON_NAME, M, 1 },
+	{ "name rejects a heading after patient", "Patient: Rights and Responsibilities", PHI_T_PERSON_NAME, L, 0 },
+	{ "dear name is medium with health words", "Dear Sal Flatley,\nYou were treated for acute bronchitis; take metformin.", PHI_T_PERSON_NAME, M, 1 },
+	{ "dear name is low without health words", "Dear Sal Flatley,\nthe meeting moved to Friday.", PHI_T_PERSON_NAME, M, 0 },
+	{ "street address is found", "Address: 3140 Erdman Valley Suite 912, Norwood, MA 02062", PHI_T_ADDRESS, M, 1 },
+	{ "zip needs a state or label", "Norwood, MA 02062", PHI_T_ZIP_CODE, M, 1 },
+	{ "zip rejects a bare five digits", "there were 02062 rows", PHI_T_ZIP_CODE, L, 0 },
+	{ "table column DOB is read", "Last,First,DOB\nRoe,Jane,1962-03-14\nDoe,Jim,1970-01-02\n", PHI_T_DATE_OF_BIRTH, H, 1 },
+};
+
+int main(void)
+{
+	char err[256];
+	size_t i;
+
+	if (phi_engine_new(NULL, &eng, err, sizeof err) != PHI_OK) {
+		printf("Bail out! engine: %s\n", err);
+		return 1;
+	}
+	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		struct phi_scan *s = scan_str(rows[i].text);
+		T_EQ_INT(has(s, rows[i].type, rows[i].min), rows[i].want, rows[i].name);
+		phi_scan_free(s);
+	}
+	T_OK(cs_luhn("79927398713", 11), "luhn accepts the textbook number");
+	T_OK(!cs_luhn("79927398710", 11), "luhn rejects a changed check digit");
+	T_OK(cs_npi("1234567893"), "npi check accepts 1234567893");
+	T_OK(cs_dea("BB1388568"), "dea check accepts BB1388568");
+	T_OK(cs_aba("111000025"), "aba check accepts 111000025");
+	T_OK(!cs_aba("991000025"), "aba check rejects prefix 99");
+	T_OK(cs_vin("1M8GDM9AXKP042788"), "vin check accepts remainder 10 as X");
+	phi_engine_free(eng);
+	return tap_done();
+}
