@@ -19,6 +19,7 @@
 #include <strings.h>
 #include "phi/buf.h"
 #include "mime/charset.h"
+#include "mime/mime.h"
 #include "xml.h"
 #include "extract.h"
 
@@ -31,7 +32,7 @@
 
 enum role {
 	R_OTHER, R_RT, R_PROLE, R_PAT, R_GUARD, R_GPERSON, R_BIRTHPLACE,
-	R_NAME, R_GIVEN, R_FAMILY, R_NAMEPART, R_ADDR, R_SECTION, R_TITLE, R_STEXT, R_ENTRY,
+	R_NAME, R_GIVEN, R_FAMILY, R_NAMEPART, R_ADDR, R_B64, R_SECTION, R_TITLE, R_STEXT, R_ENTRY,
 };
 
 enum zone { Z_DOC, Z_RT, Z_NARR, Z_ENTRY };
@@ -54,6 +55,9 @@ struct cda {
 	struct phi_buf av;            /* owned: attribute scratch */
 	struct acc none, narr, entry, title;
 	struct acc given, family, nametext, addr;
+	struct acc b64;               /* an embedded document (representation="B64") */
+	char b64_type[96];            /* its mediaType */
+	int b64_full;                 /* its limit was reported */
 	enum phi_field name_f, addr_f;
 	const char *name_fn, *addr_fn;
 	unsigned cells;               /* cells so far in the current table row */
@@ -185,6 +189,33 @@ static void start_addr(struct cda *c, enum phi_field f, const char *fn)
 	c->addr.off = cur_off(c);
 }
 
+/* Decode an embedded base64 document into a child part and extract it. */
+static void embed(struct cda *c)
+{
+	struct phi_buf raw;
+	int child, rc;
+
+	phi_buf_init(&raw, c->d->lim.max_entry_bytes);
+	rc = cte_base64_decode(c->b64.b.data ? c->b64.b.data : (const unsigned char *)"", c->b64.b.len, &raw);
+	if (rc == PHI_ENOMEM) {
+		c->rc = rc;
+	} else if (raw.len) {
+		if (rc == PHI_ELIMIT)
+			doc_unscannable(c->d, c->part, "limit max_entry_bytes");
+		child = doc_add_part(c->d, c->part, c->b64_type[0] ? c->b64_type : "application/octet-stream",
+		                     NULL, PHI_FMT_BINARY, raw.len, 1);
+		if (child >= 0) {
+			rc = extract_part(c->d, child, raw.data, raw.len);
+			if (rc == PHI_ENOMEM || rc == PHI_ETIME)
+				c->rc = rc;
+		} else if (child == PHI_ENOMEM) {
+			c->rc = child;
+		}
+	}
+	phi_buf_free(&raw);
+	phi_buf_reset(&c->b64.b);
+}
+
 static int is(const struct cda *c, const char *s)
 {
 	return xml_is(&c->r, s);
@@ -196,6 +227,27 @@ static struct frame open_elem(struct cda *c, struct frame parent)
 {
 	struct frame f = { R_OTHER, parent.zone };
 
+	if (parent.role == R_B64) {
+		f.role = R_B64;
+		return f;
+	}
+	if (xml_attr(&c->r, "representation", &c->av) && c->av.len == 3 &&
+	    memcmp(c->av.data, "B64", 3) == 0) {
+		/* base64 content (nonXMLBody/text, observationMedia/value):
+		 * decoded and read as an attachment of its own */
+		f.role = R_B64;
+		phi_buf_reset(&c->b64.b);
+		c->b64_type[0] = 0;
+		if (xml_attr(&c->r, "mediaType", &c->av) && c->av.len < sizeof c->b64_type) {
+			size_t i;
+			for (i = 0; i < c->av.len; i++) {
+				unsigned char ch = c->av.data[i];
+				c->b64_type[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+			}
+			c->b64_type[c->av.len] = 0;
+		}
+		return f;
+	}
 	switch (parent.role) {
 	case R_RT:
 		if (is(c, "patientRole"))
@@ -335,6 +387,10 @@ static void close_elem(struct cda *c, struct frame f)
 	case R_TITLE:
 		acc_flush(c, &c->title, PHI_F_CLINICAL, "section/title");
 		break;
+	case R_B64:
+		if (c->sp == 0 || c->st[c->sp - 1].role != R_B64)
+			embed(c);
+		break;
 	case R_STEXT:
 		acc_flush(c, &c->narr, PHI_F_CLINICAL, "section/text");
 		break;
@@ -368,6 +424,14 @@ static void text(struct cda *c, const unsigned char *t, size_t n, size_t off)
 		return;
 	case R_TITLE:
 		acc_add(&c->title, t, n, off, " ");
+		return;
+	case R_B64:
+		if (c->b64.b.len == 0)
+			c->b64.off = off;
+		if (phi_buf_append(&c->b64.b, t, n) == PHI_ELIMIT && !c->b64_full) {
+			c->b64_full = 1;
+			doc_unscannable(c->d, c->part, "limit max_entry_bytes");
+		}
 		return;
 	default:
 		break;
@@ -508,6 +572,8 @@ int x_ccda_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n
 	phi_buf_init(&c->family.b, CDA_TEXT_MAX);
 	phi_buf_init(&c->nametext.b, CDA_TEXT_MAX);
 	phi_buf_init(&c->addr.b, CDA_TEXT_MAX);
+	/* base64 is 4/3 of the bytes it holds, plus line breaks */
+	phi_buf_init(&c->b64.b, d->lim.max_entry_bytes / 3 * 4 + d->lim.max_entry_bytes / 8 + 4096);
 	xml_init(&c->r, p, n, CDA_MAX_DEPTH, CDA_TEXT_MAX);
 	while (c->rc == PHI_OK) {
 		if ((++ntok & 255) == 0 && (c->rc = doc_budget(d)) != PHI_OK)
@@ -557,6 +623,7 @@ int x_ccda_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n
 	phi_buf_free(&c->family.b);
 	phi_buf_free(&c->nametext.b);
 	phi_buf_free(&c->addr.b);
+	phi_buf_free(&c->b64.b);
 	phi_buf_free(&conv);
 	free(c);
 	return rc == PHI_ELIMIT ? PHI_OK : rc;

@@ -122,6 +122,29 @@ static void test_utf16(void)
 	free(w);
 }
 
+static void test_embedded(void)
+{
+	/* "Discharge note for Ada Byrne" in base64, as nonXMLBody text */
+	static const char doc[] =
+		"<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><component><nonXMLBody>"
+		"<text mediaType=\"text/plain\" representation=\"B64\">RGlzY2hhcmdl\nIG5vdGUgZm9yIEFkYSBCeXJuZQ==</text>"
+		"</nonXMLBody></component></ClinicalDocument>";
+	struct phi_scan *s = run((const unsigned char *)doc, sizeof doc - 1);
+	size_t i;
+	int child = 0, text = 0;
+
+	for (i = 0; i < s->doc.nparts; i++)
+		if (s->doc.parts[i].parent == 0 && strcmp(s->doc.parts[i].content_type, "text/plain") == 0)
+			child = 1;
+	for (i = 0; i < s->doc.nsegs; i++)
+		if (s->doc.segs[i].part == 1 && memmem(s->doc.segs[i].text, s->doc.segs[i].len, "Ada Byrne", 9))
+			text = 1;
+	T_OK(child, "base64 body becomes a child part with its media type");
+	T_OK(text, "child part is extracted");
+	T_OK(!has_sub(s, PHI_F_NONE, "RGlzY2hh"), "base64 not emitted as text");
+	phi_scan_free(s);
+}
+
 static void test_sniff(void)
 {
 	static const char a[] = "<html><body>ClinicalDocument mentioned</body></html>";
@@ -159,6 +182,7 @@ int main(void)
 {
 	test_fields();
 	test_utf16();
+	test_embedded();
 	test_sniff();
 	test_hostile();
 	return tap_done();
