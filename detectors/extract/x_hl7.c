@@ -15,7 +15,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include "phi/buf.h"
+#include "mime/mime.h"
 #include "extract.h"
 
 #define HL7_SNIFF_WINDOW (64u * 1024)
@@ -510,6 +512,54 @@ static const struct hl7_rule *hl7_rule_for(const unsigned char *id, unsigned fno
 	return NULL;
 }
 
+/* OBX-5 of type ED: source^type^subtype^encoding^data. A Base64 document
+ * becomes a child part (type/subtype) read by its own extractor. Returns 1
+ * when the field was consumed. */
+static int hl7_embed(struct hl7_ctx *c, const unsigned char *raw, size_t n)
+{
+	const unsigned char *ty, *sub, *enc, *data;
+	size_t tyl, subl, encl, datal;
+	char ctype[80];
+	struct phi_buf out;
+	int child, rc;
+
+	hl7_piece(raw, n, c->enc.cs, 1, &ty, &tyl);
+	hl7_piece(raw, n, c->enc.cs, 2, &sub, &subl);
+	hl7_piece(raw, n, c->enc.cs, 3, &enc, &encl);
+	hl7_piece(raw, n, c->enc.cs, 4, &data, &datal);
+	if (!(encl == 6 && strncasecmp((const char *)enc, "Base64", 6) == 0) || datal == 0)
+		return 0;
+	if (tyl && subl && tyl + subl + 2 <= sizeof ctype) {
+		size_t i;
+		for (i = 0; i < tyl; i++)
+			ctype[i] = (char)(ty[i] >= 'A' && ty[i] <= 'Z' ? ty[i] + 32 : ty[i]);
+		ctype[tyl] = '/';
+		for (i = 0; i < subl; i++)
+			ctype[tyl + 1 + i] = (char)(sub[i] >= 'A' && sub[i] <= 'Z' ? sub[i] + 32 : sub[i]);
+		ctype[tyl + 1 + subl] = 0;
+	} else {
+		snprintf(ctype, sizeof ctype, "application/octet-stream");
+	}
+	phi_buf_init(&out, c->d->lim.max_entry_bytes);
+	rc = cte_base64_decode(data, datal, &out);
+	if (rc == PHI_ENOMEM) {
+		c->rc = rc;
+	} else if (out.len) {
+		if (rc == PHI_ELIMIT)
+			doc_unscannable(c->d, c->part, "limit max_entry_bytes");
+		child = doc_add_part(c->d, c->part, ctype, NULL, PHI_FMT_BINARY, out.len, 1);
+		if (child >= 0) {
+			rc = extract_part(c->d, child, out.data, out.len);
+			if (rc == PHI_ENOMEM || rc == PHI_ETIME)
+				c->rc = rc;
+		} else if (child == PHI_ENOMEM) {
+			c->rc = child;
+		}
+	}
+	phi_buf_free(&out);
+	return 1;
+}
+
 /* Set the encoding characters from a header segment line (MSH|^~\&|...). */
 static void hl7_learn_enc(struct hl7_ctx *c, const unsigned char *s, size_t n)
 {
@@ -543,6 +593,7 @@ static void hl7_segment(struct hl7_ctx *c, const unsigned char *s, size_t n)
 	char name[16], segname[4];
 	size_t i, start;
 	unsigned fno;
+	int obx = memcmp(id, "OBX", 3) == 0, ed = 0;
 
 	memcpy(segname, id, 3);
 	segname[3] = 0;
@@ -567,7 +618,11 @@ static void hl7_segment(struct hl7_ctx *c, const unsigned char *s, size_t n)
 		if (i > start) {
 			const struct hl7_rule *r = hl7_rule_for(id, fno);
 			snprintf(name, sizeof name, "%s-%u", segname, fno);
-			if (r) {
+			if (obx && fno == 2 && i - start == 2 && memcmp(s + start, "ED", 2) == 0)
+				ed = 1;
+			if (ed && fno == 5 && hl7_embed(c, s + start, i - start)) {
+				/* the encapsulated document was read as a child part */
+			} else if (r) {
 				hl7_field(c, s + start, i - start, r->f, name, r->kind);
 			} else {
 				/* the other fields of the line go together, so a

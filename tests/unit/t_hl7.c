@@ -139,6 +139,32 @@ static void test_pasted(void)
 	phi_scan_free(s);
 }
 
+static void test_embedded(void)
+{
+	static const char m[] =
+		"MSH|^~\\&|A|B|C|D|2026||ORU^R01|1|P|2.5\r"
+		"PID|1||E-1||ROE^JAN\r"
+		"OBX|1|ED|PDF^Report||^text^plain^Base64^RGlzY2hhcmdlIG5vdGUgZm9yIEFkYSBCeXJuZQ==||||||F\r";
+	struct phi_scan *s = run(m, sizeof m - 1);
+	size_t i;
+	int child = 0, text = 0, raw = 0;
+
+	for (i = 0; i < s->doc.nparts; i++)
+		if (s->doc.parts[i].parent == 0 && strcmp(s->doc.parts[i].content_type, "text/plain") == 0)
+			child = 1;
+	for (i = 0; i < s->doc.nsegs; i++) {
+		const struct phi_segment *g = &s->doc.segs[i];
+		if (g->part == 1 && memmem(g->text, g->len, "Ada Byrne", 9))
+			text = 1;
+		if (memmem(g->text, g->len, "RGlzY2hh", 8))
+			raw = 1;
+	}
+	T_OK(child, "OBX ED base64 becomes a child part");
+	T_OK(text, "OBX ED child is extracted");
+	T_OK(!raw, "OBX ED base64 not emitted as text");
+	phi_scan_free(s);
+}
+
 static void test_sniff(void)
 {
 	static const char no[] = "This mentions MSH|^~ but not at a line start";
@@ -177,6 +203,7 @@ int main(void)
 	test_adt();
 	test_custom_enc();
 	test_pasted();
+	test_embedded();
 	test_sniff();
 	test_hostile();
 	return tap_done();
