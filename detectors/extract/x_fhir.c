@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "phi/buf.h"
+#include "mime/mime.h"
 #include "json.h"
 #include "xml.h"
 #include "extract.h"
@@ -521,6 +522,41 @@ static void emit_div(struct fhir *f, enum phi_field fld, const char *name, int32
 	emit_tmp(f, fld, name, f->n[v].off);
 }
 
+/* An Attachment (contentType + base64 data) becomes a child part read by
+ * its own extractor; a Binary resource's data likewise. */
+static void embed(struct fhir *f, int32_t obj)
+{
+	int32_t data = get(f, obj, "data"), ct = get(f, obj, "contentType");
+	char ctype[96];
+	struct phi_buf raw;
+	int child, rc;
+
+	if (data < 0 || f->n[data].type != FN_STR || f->n[data].vlen == 0)
+		return;
+	snprintf(ctype, sizeof ctype, "%.*s", ct >= 0 && f->n[ct].type == FN_STR ? (int)f->n[ct].vlen : 0,
+	         ct >= 0 ? (const char *)vstr(f, ct) : "");
+	if (strchr(ctype, ';'))                 /* "text/plain; charset=utf-8" */
+		*strchr(ctype, ';') = 0;
+	phi_buf_init(&raw, f->d->lim.max_entry_bytes);
+	rc = cte_base64_decode(vstr(f, data), f->n[data].vlen, &raw);
+	if (rc == PHI_ENOMEM) {
+		f->rc = rc;
+	} else if (raw.len) {
+		if (rc == PHI_ELIMIT)
+			doc_unscannable(f->d, f->part, "limit max_entry_bytes");
+		child = doc_add_part(f->d, f->part, ctype[0] ? ctype : "application/octet-stream", NULL,
+		                     PHI_FMT_BINARY, raw.len, 1);
+		if (child >= 0) {
+			rc = extract_part(f->d, child, raw.data, raw.len);
+			if (rc == PHI_ENOMEM || rc == PHI_ETIME)
+				f->rc = rc;
+		} else if (child == PHI_ENOMEM) {
+			f->rc = child;
+		}
+	}
+	phi_buf_free(&raw);
+}
+
 /* Any value: resources inside are walked, strings become text (clinical
  * text when `clin`, named `name`). */
 static void walk_value(struct fhir *f, int32_t v, unsigned depth, int clin, const char *name)
@@ -547,6 +583,7 @@ static void walk_value(struct fhir *f, int32_t v, unsigned depth, int clin, cons
 			walk_resource(f, v, depth + 1);
 			return;
 		}
+		embed(f, v);
 		/* fall through */
 	default:
 		for (c = f->n[v].first; c >= 0; c = f->n[c].next)
@@ -612,6 +649,7 @@ static void walk_resource(struct fhir *f, int32_t obj, unsigned depth)
 
 	if (depth > FHIR_WALK_DEPTH || f->rc != PHI_OK)
 		return;
+	embed(f, obj);                             /* Binary */
 	if (kind == R_PATIENT || kind == R_RELATED || kind == R_CLINICAL)
 		f->d->parts[f->part].format = PHI_FMT_FHIR;
 	snprintf(tname, sizeof tname, "%.*s", (int)(rt >= 0 && f->n[rt].type == FN_STR ? f->n[rt].vlen : 0),

@@ -137,6 +137,29 @@ static void test_xml(void)
 	phi_scan_free(s);
 }
 
+static void test_attachment(void)
+{
+	struct phi_scan *s = run("{\"resourceType\":\"DocumentReference\",\"content\":[{\"attachment\":"
+	                         "{\"contentType\":\"text/plain; charset=utf-8\",\"data\":\"RGlzY2hhcmdlIG5vdGUgZm9yIEFkYSBCeXJuZQ==\"}}]}");
+	size_t i;
+	int child = 0, text = 0, raw = 0;
+
+	for (i = 0; i < s->doc.nparts; i++)
+		if (s->doc.parts[i].parent == 0 && strcmp(s->doc.parts[i].content_type, "text/plain") == 0)
+			child = 1;
+	for (i = 0; i < s->doc.nsegs; i++) {
+		const struct phi_segment *g = &s->doc.segs[i];
+		if (g->part == 1 && memmem(g->text, g->len, "Ada Byrne", 9))
+			text = 1;
+		if (memmem(g->text, g->len, "RGlzY2hh", 8))
+			raw = 1;
+	}
+	T_OK(child, "attachment data becomes a child part");
+	T_OK(text, "attachment child is extracted");
+	T_OK(!raw, "attachment base64 not emitted as text");
+	phi_scan_free(s);
+}
+
 static void test_hostile(void)
 {
 	size_t n = 300000, i;
@@ -168,6 +191,7 @@ int main(void)
 	test_bundle();
 	test_ndjson_and_pasted();
 	test_xml();
+	test_attachment();
 	test_hostile();
 	return tap_done();
 }
