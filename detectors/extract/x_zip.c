@@ -17,6 +17,7 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include "extract.h"
 #include "xml.h"
@@ -163,6 +164,7 @@ struct zctx {
 	struct zent *ents;      /* owned */
 	size_t nents, capents;
 	size_t text_off;        /* running offset of office text in the part */
+	unsigned cells;         /* spreadsheet cell segments so far */
 	int truncated_said;
 };
 
@@ -295,6 +297,38 @@ static int put(struct phi_buf *o, const void *p, size_t n)
 	return rc == PHI_ENOMEM ? PHI_ENOMEM : rc;
 }
 
+#define SHEET_COLS 512
+#define SHEET_HDR 64
+#define SHEET_CELLS 200000u
+
+/* A spreadsheet cell: in the first row it names its column; below, it is a
+ * PHI_F_TABLE_CELL segment named by that header (as x_csv does), at its
+ * offset in the sheet text. */
+static int sheet_cell(struct zctx *z, char (*hdr)[SHEET_HDR], unsigned row, long col,
+                      const unsigned char *v, size_t vn, size_t off)
+{
+	char name[SHEET_HDR];
+	int rc;
+
+	if (row == 0) {
+		if (col >= 0 && col < SHEET_COLS) {
+			size_t k = vn < SHEET_HDR - 1 ? vn : SHEET_HDR - 1;
+			memcpy(hdr[col], v, k);
+			hdr[col][k] = 0;
+		}
+		return PHI_OK;
+	}
+	if (z->cells >= SHEET_CELLS)
+		return PHI_OK;
+	z->cells++;
+	if (col >= 0 && col < SHEET_COLS && hdr[col][0])
+		snprintf(name, sizeof name, "%s", hdr[col]);
+	else
+		snprintf(name, sizeof name, "column %ld", col + 1);
+	rc = doc_add_text(z->d, z->part, PHI_F_TABLE_CELL, name, v, vn, off);
+	return rc == PHI_ELIMIT ? PHI_ELIMIT : rc;
+}
+
 /* Text of one office XML member into out, by mode. Returns PHI_OK,
  * PHI_ELIMIT (out full), PHI_ENOMEM or PHI_ETIME. */
 static int office_text(struct zctx *z, const unsigned char *x, size_t n, enum omode m,
@@ -306,8 +340,13 @@ static int office_text(struct zctx *z, const unsigned char *x, size_t n, enum om
 	unsigned in_t = 0, in_tabs = 0, in_p = 0, in_cell = 0, in_v = 0, in_instr = 0;
 	int shared = 0;
 	long cell_col = -1, last_col = -1;
+	unsigned row = 0;
+	size_t vstart;
+	char (*hdr)[SHEET_HDR] = NULL;
 	int rc = PHI_OK;
 
+	if (m == OM_SHEET && !(hdr = calloc(SHEET_COLS, sizeof *hdr)))
+		return PHI_ENOMEM;
 	xml_init(&r, x, n, XML_DEPTH, 1024 * 1024);
 	phi_buf_init(&a, 256);
 	phi_buf_init(&cell, 1024 * 1024);
@@ -351,6 +390,7 @@ static int office_text(struct zctx *z, const unsigned char *x, size_t n, enum om
 				last_col = c;
 				if (rc != PHI_OK)
 					break;
+				vstart = out->len;
 				if (shared && ss) {
 					unsigned long idx = 0;
 					size_t k;
@@ -366,7 +406,12 @@ static int office_text(struct zctx *z, const unsigned char *x, size_t n, enum om
 				} else if (cell.len) {
 					rc = put(out, cell.data, cell.len);
 				}
+				if (rc == PHI_OK && out->len > vstart)
+					rc = sheet_cell(z, hdr, row, c, out->data + vstart, out->len - vstart,
+					                z->text_off + vstart);
 			} else if (t == XML_CLOSE && xml_is(&r, "row")) {
+				if (last_col >= 0)
+					row++;
 				last_col = -1;
 				rc = put(out, "\n", 1);
 			}
@@ -427,6 +472,7 @@ static int office_text(struct zctx *z, const unsigned char *x, size_t n, enum om
 	xml_free(&r);
 	phi_buf_free(&a);
 	phi_buf_free(&cell);
+	free(hdr);
 	return rc;
 }
 

@@ -109,7 +109,7 @@ static const char *part_text(struct phi_scan *s, int i)
 	size_t o = 0, k;
 	for (k = 0; k < s->doc.nsegs; k++) {
 		const struct phi_segment *g = &s->doc.segs[k];
-		if (g->part != i || o + g->len >= sizeof buf)
+		if (g->part != i || g->field == PHI_F_TABLE_CELL || o + g->len >= sizeof buf)
 			continue;
 		memcpy(buf + o, g->text, g->len);
 		o += g->len;
@@ -124,6 +124,18 @@ static int has_why(struct phi_scan *s, const char *why)
 	for (i = 0; i < phi_scan_nfindings(s); i++) {
 		const struct phi_finding *f = phi_scan_finding(s, i);
 		if (f->type == PHI_T_UNSCANNABLE && strstr(f->why, why))
+			return 1;
+	}
+	return 0;
+}
+
+static int has_cell(struct phi_scan *s, const char *col, const char *text)
+{
+	size_t k;
+	for (k = 0; k < s->doc.nsegs; k++) {
+		const struct phi_segment *g = &s->doc.segs[k];
+		if (g->field == PHI_F_TABLE_CELL && g->field_name && strcmp(g->field_name, col) == 0 &&
+		    g->len == strlen(text) && memcmp(g->text, text, g->len) == 0)
 			return 1;
 	}
 	return 0;
@@ -348,6 +360,9 @@ int main(void)
 	T_EQ_INT(s->doc.parts[0].format, PHI_FMT_XLSX, "xlsx: format set");
 	T_OK(strcmp(part_text(s, 0), "MRN\tDOB\t\tNote\n12345\t1980-01-02\t\tAbc\t\n") == 0,
 	     "xlsx: header row and data row joined with tabs");
+	T_OK(has_cell(s, "DOB", "1980-01-02"), "xlsx: inline string cell named by its header");
+	T_OK(has_cell(s, "MRN", "12345"), "xlsx: number cell named by its header");
+	T_OK(has_cell(s, "Note", "Abc"), "xlsx: rich shared string joined, phonetic dropped");
 	phi_scan_free(s);
 	free(z.p);
 
