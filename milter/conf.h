@@ -64,6 +64,8 @@ struct conf {
 	int syslog_facility;        /* LOG_MAIL, LOG_DAEMON, LOG_LOCAL0.. (syslog.h values) */
 	int log_level;              /* LOG_ERR .. LOG_DEBUG (syslog.h values) */
 	unsigned max_scans;         /* concurrent scans; over it a message gets on_error */
+	size_t max_inflight_bytes;  /* message bytes held by all connections together;
+	                               over it a message gets on_error (tempfail) */
 	char *user;                 /* run as this user after opening the socket; "" = do not drop */
 	char *privacy_contact;      /* who senders should call, shown in rejections */
 

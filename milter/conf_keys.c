@@ -58,6 +58,7 @@ const struct conf_key conf_keys[] = {
 	{ "syslog_facility", CONF_T_ENUM, "mail", conf_parse_enum, F(syslog_facility), 0, 0, facility_names, 0 },
 	{ "log_level", CONF_T_ENUM, "info", conf_parse_enum, F(log_level), 0, 0, level_names, 1 },
 	{ "max_scans", CONF_T_UINT, "32", conf_parse_uint, F(max_scans), 1, 100000, NULL, 1 },
+	{ "max_inflight_bytes", CONF_T_SIZE, "1g", conf_parse_size, F(max_inflight_bytes), 1 * MB, 1024 * GB, NULL, 1 },
 	{ "user", CONF_T_STR, "", conf_parse_str, F(user), 0, 0, NULL, 0 },
 	{ "privacy_contact", CONF_T_STR, "the privacy office", conf_parse_str, F(privacy_contact), 0, 0, NULL, 1 },
 

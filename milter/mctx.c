@@ -14,6 +14,13 @@
 #include "mctx.h"
 #include "phi/status.h"
 
+static size_t inflight; /* atomic: bytes stored by all contexts (max_inflight_bytes) */
+
+size_t mctx_inflight_bytes(void)
+{
+	return __atomic_load_n(&inflight, __ATOMIC_RELAXED);
+}
+
 static const char *own_names[MCTX_H__COUNT] = { "X-PHI-Scanned", "X-PHI-Verdict", "X-PHI-Findings" };
 
 struct mctx *mctx_new(void)
@@ -41,6 +48,10 @@ void mctx_end(struct mctx *m)
 	size_t i;
 
 	phi_buf_free(&m->msg);
+	if (m->charged) {
+		__atomic_sub_fetch(&inflight, m->charged, __ATOMIC_RELAXED);
+		m->charged = 0;
+	}
 	free_addr(m->sender);
 	m->sender = NULL;
 	for (i = 0; i < m->nrcpt; i++)
@@ -139,6 +150,17 @@ static int append(struct mctx *m, const void *p, size_t n)
 	}
 	if (n == 0)
 		return 0;
+	/* Every connection may hold up to max_message_bytes; the process-wide
+	 * budget keeps many of them at once from exhausting memory. */
+	if (m->conf) {
+		size_t now = __atomic_add_fetch(&inflight, n, __ATOMIC_RELAXED);
+
+		if (now > m->conf->max_inflight_bytes) {
+			__atomic_sub_fetch(&inflight, n, __ATOMIC_RELAXED);
+			return MCTX_EBUDGET;
+		}
+		m->charged += n;
+	}
 	rc = phi_buf_append(&m->msg, p, n);
 	if (rc == PHI_ELIMIT) {
 		m->truncated = 1;
@@ -159,7 +181,7 @@ int mctx_own_header(const char *name)
 
 int mctx_add_header(struct mctx *m, const char *name, const char *value)
 {
-	int own = mctx_own_header(name ? name : "");
+	int own = mctx_own_header(name ? name : ""), rc;
 
 	if (own >= 0)
 		m->own_headers[own]++;
@@ -167,9 +189,10 @@ int mctx_add_header(struct mctx *m, const char *name, const char *value)
 		name = "";
 	if (!value)
 		value = "";
-	if (append(m, name, strlen(name)) || append(m, ": ", 2) || append(m, value, strlen(value)) ||
-	    append(m, "\r\n", 2))
-		return -1;
+
+	if ((rc = append(m, name, strlen(name))) || (rc = append(m, ": ", 2)) ||
+	    (rc = append(m, value, strlen(value))) || (rc = append(m, "\r\n", 2)))
+		return rc;
 	return 0;
 }
 
@@ -183,7 +206,9 @@ int mctx_end_headers(struct mctx *m)
 
 int mctx_add_body(struct mctx *m, const unsigned char *p, size_t n)
 {
-	if (!m->in_body && mctx_end_headers(m) != 0)
-		return -1;
+	int rc;
+
+	if (!m->in_body && (rc = mctx_end_headers(m)) != 0)
+		return rc;
 	return append(m, p, n);
 }

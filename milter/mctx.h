@@ -43,7 +43,12 @@ struct mctx {
 	int in_body;             /* the header/body separator has been written */
 	unsigned own_headers[MCTX_H__COUNT]; /* X-PHI-* headers that arrived with the message */
 	unsigned messages;       /* messages begun on this connection */
+	size_t charged;          /* bytes of this message counted in the process-wide total */
 };
+
+/* mctx_add_* return this when the process-wide max_inflight_bytes budget
+ * would be exceeded (the message should get on_error). */
+#define MCTX_EBUDGET -2
 
 /* A new, empty context; NULL when out of memory. */
 struct mctx *mctx_new(void);
@@ -64,14 +69,19 @@ void mctx_end(struct mctx *m);
 int mctx_set_sender(struct mctx *m, const char *addr);
 int mctx_add_rcpt(struct mctx *m, const char *addr);
 
-/* Append "name: value\r\n". Returns 0, or -1 when out of memory. */
+/* Append "name: value\r\n". Returns 0, -1 when out of memory, or
+ * MCTX_EBUDGET (nothing more is stored for this message). */
 int mctx_add_header(struct mctx *m, const char *name, const char *value);
 
 /* Append the blank line that ends the header (once). */
 int mctx_end_headers(struct mctx *m);
 
-/* Append body bytes (borrowed, copied). Returns 0 or -1 (out of memory). */
+/* Append body bytes (borrowed, copied). Returns 0, -1 (out of memory) or
+ * MCTX_EBUDGET. */
 int mctx_add_body(struct mctx *m, const unsigned char *p, size_t n);
+
+/* Message bytes held by every context of the process right now. */
+size_t mctx_inflight_bytes(void);
 
 /* Which of our own header names `name` is, or -1. */
 int mctx_own_header(const char *name);

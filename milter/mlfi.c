@@ -170,36 +170,44 @@ static sfsistat mlfi_data(SMFICTX *ctx)
 	return SMFIS_CONTINUE;
 }
 
+static const char *store_error(int rc)
+{
+	return rc == MCTX_EBUDGET ? "max_inflight_bytes" : "out_of_memory";
+}
+
 static sfsistat mlfi_header(SMFICTX *ctx, char *name, char *value)
 {
 	struct mctx *m = priv(ctx);
+	int rc;
 
 	if (!m || !m->conf)
 		return fail(ctx, m, "no_context");
-	if (mctx_add_header(m, name, value) != 0)
-		return fail(ctx, m, "out_of_memory");
+	if ((rc = mctx_add_header(m, name, value)) != 0)
+		return fail(ctx, m, store_error(rc));
 	return SMFIS_CONTINUE;
 }
 
 static sfsistat mlfi_eoh(SMFICTX *ctx)
 {
 	struct mctx *m = priv(ctx);
+	int rc;
 
 	if (!m || !m->conf)
 		return fail(ctx, m, "no_context");
-	if (mctx_end_headers(m) != 0)
-		return fail(ctx, m, "out_of_memory");
+	if ((rc = mctx_end_headers(m)) != 0)
+		return fail(ctx, m, store_error(rc));
 	return SMFIS_CONTINUE;
 }
 
 static sfsistat mlfi_body(SMFICTX *ctx, unsigned char *p, size_t n)
 {
 	struct mctx *m = priv(ctx);
+	int rc;
 
 	if (!m || !m->conf)
 		return fail(ctx, m, "no_context");
-	if (mctx_add_body(m, p, n) != 0)
-		return fail(ctx, m, "out_of_memory");
+	if ((rc = mctx_add_body(m, p, n)) != 0)
+		return fail(ctx, m, store_error(rc));
 	return SMFIS_CONTINUE;
 }
 

@@ -93,6 +93,28 @@ static void test_limit(void)
 	mctx_free(m);
 }
 
+static void test_inflight_budget(void)
+{
+	struct conf *c = load("max_inflight_bytes = 1m\n");
+	struct mctx *a = mctx_new(), *b = mctx_new();
+	static unsigned char chunk[600 * 1024];
+	size_t base = mctx_inflight_bytes();
+
+	if (!T_OK(c && a && b, "budget config"))
+		return;
+	mctx_begin(a, conf_acquire(c));
+	mctx_begin(b, c);
+	T_EQ_INT(mctx_add_body(a, chunk, sizeof chunk), 0, "first message fits the in-flight budget");
+	T_EQ_INT(mctx_inflight_bytes() - base, sizeof chunk + 2, "stored bytes are counted process-wide");
+	T_EQ_INT(mctx_add_body(b, chunk, sizeof chunk), MCTX_EBUDGET, "second message over the budget is refused");
+	mctx_end(a);
+	T_EQ_INT(mctx_inflight_bytes() - base, 2, "ending a message gives its bytes back");
+	T_EQ_INT(mctx_add_body(b, chunk, sizeof chunk), 0, "after that the other message fits");
+	mctx_free(a);
+	mctx_free(b);
+	T_EQ_INT(mctx_inflight_bytes(), base, "all bytes given back");
+}
+
 static void test_rcpt_cap(void)
 {
 	struct conf *c = load("");
@@ -193,6 +215,7 @@ int main(void)
 	test_reassembly();
 	test_limit();
 	test_rcpt_cap();
+	test_inflight_budget();
 	test_decide_truncated();
 	return tap_done();
 }
