@@ -43,6 +43,7 @@ const unsigned char det_cls[256] = {
 	['q'] = DC_ALPHA, ['r'] = DC_ALPHA, ['s'] = DC_ALPHA, ['t'] = DC_ALPHA, ['u'] = DC_ALPHA,
 	['v'] = DC_ALPHA, ['w'] = DC_ALPHA, ['x'] = DC_ALPHA, ['y'] = DC_ALPHA, ['z'] = DC_ALPHA,
 	[' '] = DC_SPACE, ['\t'] = DC_SPACE, ['\r'] = DC_SPACE, ['\n'] = DC_SPACE,
+	['@'] = DC_MARK, [':'] = DC_MARK,
 };
 
 /* Identifier labels and context words; always present. */
@@ -231,36 +232,22 @@ static size_t norm_phrase(const char *in, char *out, size_t cap)
 	return o;
 }
 
-/* Second-character class of the filter: a-z 0..25, digit 26, other/end 27. */
-static const unsigned char filt_c1[256] = {
-	['a'] = 0, ['b'] = 1, ['c'] = 2, ['d'] = 3, ['e'] = 4, ['f'] = 5, ['g'] = 6, ['h'] = 7,
-	['i'] = 8, ['j'] = 9, ['k'] = 10, ['l'] = 11, ['m'] = 12, ['n'] = 13, ['o'] = 14, ['p'] = 15,
-	['q'] = 16, ['r'] = 17, ['s'] = 18, ['t'] = 19, ['u'] = 20, ['v'] = 21, ['w'] = 22, ['x'] = 23,
-	['y'] = 24, ['z'] = 25,
-	['A'] = 0, ['B'] = 1, ['C'] = 2, ['D'] = 3, ['E'] = 4, ['F'] = 5, ['G'] = 6, ['H'] = 7,
-	['I'] = 8, ['J'] = 9, ['K'] = 10, ['L'] = 11, ['M'] = 12, ['N'] = 13, ['O'] = 14, ['P'] = 15,
-	['Q'] = 16, ['R'] = 17, ['S'] = 18, ['T'] = 19, ['U'] = 20, ['V'] = 21, ['W'] = 22, ['X'] = 23,
-	['Y'] = 24, ['Z'] = 25,
-};
-
-/* Filter bit of a first word: c0 a letter, c1 the next byte (or 0 at the end), len >= 1. */
-static inline int filt_index(unsigned char c0, unsigned char c1, size_t len)
+/* Filter bit of the word w[0..len), len >= 1; letters folded to lower case
+ * by |0x20 (digits are unchanged by it). */
+static inline uint32_t filt_key(const unsigned char *w, size_t len)
 {
-	int b;
+	uint32_t h = (uint32_t)(w[0] | 0x20) << 16 | (uint32_t)(len > 1 ? w[1] | 0x20 : 0) << 8 |
+	             (uint32_t)(w[len - 1] | 0x20);
 
-	if (!IS_ALPHA(c0) || len < 1)
-		return -1;
-	b = IS_ALPHA(c1) ? filt_c1[c1] : IS_DIGIT(c1) ? 26 : 27;
-	if (len > 32)
-		len = 32;
-	return ((int)filt_c1[c0] * 28 + b) * 32 + (int)(len - 1);
+	h ^= (uint32_t)(len > 255 ? 255 : len) << 24;
+	return (h * 0x9E3779B1u) >> (32 - TERM_FILT_LOG);
 }
 
-static inline int filt_test(const struct term_table *tt, unsigned char c0, unsigned char c1, size_t len)
+static inline int filt_word(const struct term_table *tt, const unsigned char *w, size_t len)
 {
-	int k = filt_index(c0, c1, len);
+	uint32_t k = filt_key(w, len);
 
-	return k >= 0 && (tt->filt[k / 64] >> (k % 64) & 1u);
+	return (int)(tt->filt[k / 64] >> (k % 64) & 1u);
 }
 
 int terms_add(struct term_table *tt, const char *phrase, uint32_t cats, uint32_t flags)
@@ -278,9 +265,8 @@ int terms_add(struct term_table *tt, const char *phrase, uint32_t cats, uint32_t
 		return PHI_EINVAL;
 	{
 		size_t fl = strcspn(buf, " ");
-		int k = filt_index((unsigned char)buf[0], fl > 1 ? (unsigned char)buf[1] : 0, fl);
-		if (k >= 0)
-			tt->filt[k / 64] |= 1ull << (k % 64);
+		uint32_t k = filt_key((const unsigned char *)buf, fl);
+		tt->filt[k / 64] |= 1ull << (k % 64);
 	}
 	/* Every proper prefix of the phrase is marked so the matcher extends. */
 	for (i = 0; i < n; i++)
@@ -528,10 +514,9 @@ static size_t match_word(struct det_seg *ds, size_t i, size_t j)
 
 	if (j - i > 32)
 		return 0;
-	if (!filt_test(tt, t[i], j - i > 1 ? t[i + 1] : 0, j - i)) {
+	if (!filt_word(tt, t + i, j - i)) {
 		/* the plural of a health word ("tumors") may still be there */
-		if (!(j - i > 4 && (t[j - 1] == 's' || t[j - 1] == 'S') &&
-		      filt_test(tt, t[i], t[i + 1], j - i - 1)))
+		if (!(j - i > 4 && (t[j - 1] == 's' || t[j - 1] == 'S') && filt_word(tt, t + i, j - i - 1)))
 			return 0;
 	}
 	h = hash_word(FNV_INIT, t, i, j);
@@ -601,23 +586,29 @@ void ctx_scan(struct det_seg *ds)
 	ds->ncands = 0;
 	ds->allcats = 0;
 	while (i < n) {
-		unsigned char c = t[i], fl;
+		unsigned char c, fl, cl;
 		size_t j;
 
-		if (!(det_cls[c] & (DC_ALPHA | DC_DIGIT))) {
+		/* the common case: spaces and punctuation, one look-up a byte */
+		while (i < n && !(det_cls[t[i]] & (DC_ALPHA | DC_DIGIT | DC_MARK)))
+			i++;
+		if (i >= n)
+			break;
+		c = t[i];
+		if (det_cls[c] & DC_MARK) {
 			if (c == '@')
 				push_cand(ds, i, CT_AT);
-			else if (c == ':' && i + 1 < n && (t[i + 1] == ':' || IS_HEX(t[i + 1])))
+			else if (i + 1 < n && (t[i + 1] == ':' || IS_HEX(t[i + 1])))
 				push_cand(ds, i, CT_COLON);
 			i++;
 			continue;
 		}
 		j = i;
 		fl = 0;
-		do {
-			fl |= det_cls[t[j]];
+		while (j < n && ((cl = det_cls[t[j]]) & (DC_ALPHA | DC_DIGIT))) {
+			fl |= cl;
 			j++;
-		} while (j < n && (det_cls[t[j]] & (DC_ALPHA | DC_DIGIT)));
+		}
 		if (fl & DC_DIGIT) {
 			push_cand(ds, i, CT_TOKEN);
 			/* "hba1c", "icd10", "b12" are words too */
@@ -631,8 +622,8 @@ void ctx_scan(struct det_seg *ds)
 		                  (t[j] == ':' && t[j + 1] == '/')))
 			push_cand(ds, i, CT_TOKEN);
 		if (have_terms && j - i <= 32 &&
-		    (filt_test(&ds->de->terms, c, j - i > 1 ? t[i + 1] : 0, j - i) ||
-		     (j - i > 4 && (t[j - 1] | 0x20) == 's' && filt_test(&ds->de->terms, c, t[i + 1], j - i - 1)))) {
+		    (filt_word(&ds->de->terms, t + i, j - i) ||
+		     (j - i > 4 && (t[j - 1] | 0x20) == 's' && filt_word(&ds->de->terms, t + i, j - i - 1)))) {
 			size_t e = match_word(ds, i, j);
 			if (e > j) {
 				/* candidates inside a phrase ("year-old") are not numbers: skip */

@@ -65,15 +65,16 @@ struct term_ent {
 	uint32_t flags;   /* TF_* */
 };
 
-/* A first-word filter: one bit per (first letter, second character, length)
- * of the first words of all terms, so most words of a text are passed over
- * without hashing. */
-#define TERM_FILT_BITS (26 * 28 * 32)
+/* First-word filter: one bit per hash of (first, second and last character,
+ * length) of the first words of all terms, so most words of a text are
+ * passed over without hashing them in full. */
+#define TERM_FILT_LOG 16
+#define TERM_FILT_BITS (1u << TERM_FILT_LOG)
 
 struct term_table {
 	struct term_ent *ent; /* owned, open addressing, cap a power of two */
 	size_t cap, n;
-	uint64_t filt[(TERM_FILT_BITS + 63) / 64];
+	uint64_t filt[TERM_FILT_BITS / 64];
 };
 
 struct detect_engine {
@@ -203,6 +204,7 @@ int date_plausible_dob(const struct detect_engine *de, int y, int m, int d);
 #define DC_UPPER 4
 #define DC_HEX 8
 #define DC_SPACE 16
+#define DC_MARK 32  /* '@' and ':': candidates of the one pass */
 extern const unsigned char det_cls[256];
 #define IS_DIGIT(c) (det_cls[(unsigned char)(c)] & DC_DIGIT)
 #define IS_ALPHA(c) (det_cls[(unsigned char)(c)] & DC_ALPHA)
