@@ -4,8 +4,9 @@
  *
  *   MBI   11 characters C A AN N A AN N A A N N (letters without S L O I B
  *         Z), dashes 4-3-4 optional, any case (docs/IDENTIFIERS.md 4): the
- *         layout is strong (1 in 10,000 random strings) so medium alone,
- *         high with "Medicare"/"MBI", low when it is lower case and unlabelled.
+ *         layout is strong (1 in 10,000 random strings) but queue ids and
+ *         part numbers are many: high with "Medicare"/"MBI" or health words
+ *         near, else low.
  *   HICN  a valid SSN + 1-2 character BIC, only with a Medicare/HICN label
  *         -> health_plan_id.
  *   DEA   2 letters + 7 digits with the check digit; a provider id: low,
@@ -94,9 +95,10 @@ void d_ids_token(struct det_seg *ds, size_t a, size_t b)
 			det_add(ds, PHI_T_MEDICARE_MBI, PHI_CONF_HIGH, a, b - a, "+medicare layout");
 		else if (has_lower(s))
 			det_add(ds, PHI_T_MEDICARE_MBI, PHI_CONF_LOW, a, b - a, "layout");
+		else if (det_health_near(ds, a, b))
+			det_add(ds, PHI_T_MEDICARE_MBI, PHI_CONF_HIGH, a, b - a, "layout +health");
 		else
-			det_add(ds, PHI_T_MEDICARE_MBI, det_health_near(ds, a, b) ? PHI_CONF_HIGH : PHI_CONF_MEDIUM,
-			        a, b - a, "layout");
+			det_add(ds, PHI_T_MEDICARE_MBI, PHI_CONF_LOW, a, b - a, "layout");
 		return;
 	}
 	if ((n == 10 || n == 11) && b - a == (size_t)n) {

@@ -8,7 +8,9 @@
  * checked for the family's shape: MRN 5-12 alphanumerics with at least four
  * digits; plan ids 6-20 with at least three digits; accounts 6-17 digits;
  * routing numbers 9 digits with the ABA check; licences and device ids
- * alphanumerics with digits. An "account" with a patient label near is the
+ * alphanumerics with digits. A policy or group number is only a health plan
+ * id with health words near (else car insurance and conference groups would
+ * count); account numbers near invoice/order words are low. An "account" with a patient label near is the
  * patient's account: an MRN.
  */
 #include <string.h>
@@ -97,7 +99,8 @@ static void one(struct det_seg *ds, const struct kw_hit *h)
 		return;
 	len = vb - va;
 	counts(t, va, vb, &dig, &alpha, &other);
-	neg = (ctx_near(ds, h->start, h->end, 40, 0) & K_NEG) != 0;
+	/* an account on an invoice or an order is the customer's, not a bank's */
+	neg = (ctx_near(ds, h->start, vb, 120, 60) & K_NEG) != 0;
 	health = det_health_near(ds, va, vb);
 	if (c & K_MRN) {
 		if (dig >= 4 && dig + alpha >= 5 && dig + alpha <= 12 && other <= 2)
@@ -126,8 +129,8 @@ static void one(struct det_seg *ds, const struct kw_hit *h)
 	}
 	if (c & K_PLAN) {
 		if (dig >= 3 && dig + alpha >= 6 && dig + alpha <= 20 && other <= 3)
-			det_add(ds, PHI_T_HEALTH_PLAN_ID, neg ? PHI_CONF_LOW : health ? PHI_CONF_HIGH : PHI_CONF_MEDIUM,
-			        va, len, "+member id");
+			det_add(ds, PHI_T_HEALTH_PLAN_ID, health && !neg ? PHI_CONF_HIGH : PHI_CONF_LOW,
+			        va, len, health ? "+member id +health" : "+member id");
 		return;
 	}
 	if (c & K_LICENSE) {

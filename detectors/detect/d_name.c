@@ -7,8 +7,10 @@
  * Smith-Jones allowed; "Last, First" too). A list of capitalised words that
  * are no first name ("The", "Health", "Information" ...) stops headings
  * from being taken for names. Patient labels give medium (high with health
- * words near); "Name:", "Re:" and "Dear" give medium only with health words
- * close by, else low. Unlabelled names are the roster's business (ext.h).
+ * words near); "Name:", "Re:" and "Dear" give medium only with a DOB or MRN
+ * label near or health words addressed to the reader ("you were treated
+ * for"), else low: a newsletter that greets its reader and mentions cancer
+ * names no patient. Unlabelled names are the roster's business (ext.h).
  */
 #include <string.h>
 #include "det.h"
@@ -33,7 +35,8 @@ static const char *const stop[] = {
 	"security", "compliance", "workforce", "breach", "minimum", "necessary", "authorization",
 	"consent", "business", "associate", "covered", "entity", "entities", "agreement",
 	"mr", "mrs", "ms", "miss", "mx", "st", "street", "ave", "road", "suite", "po", "box",
-	"john", /* "John Doe" placeholder */
+	"project", "quarterly", "weekly", "monthly", "annual", "board", "office", "budget",
+	"schedule", "training", "holiday", "welcome", "important", "reminder", "invitation",
 };
 
 static int is_stop(const unsigned char *t, size_t a, size_t b)
@@ -144,20 +147,35 @@ static int name_after(const struct det_seg *ds, size_t e, size_t *a, size_t *b, 
 	return (int)words;
 }
 
-static unsigned health_after(const struct det_seg *ds, size_t a, size_t span)
+/* Health words addressed to the reader ("you were treated for", "your
+ * diagnosis") within span bytes after a: a letter to a patient, not a
+ * newsletter that mentions illnesses. */
+static unsigned health_to_you(const struct det_seg *ds, size_t a, size_t span)
 {
-	size_t i;
-	unsigned k = 0;
+	const unsigned char *t = ds->t;
+	size_t i, k;
+	unsigned found = 0;
 
 	for (i = 0; i < ds->nhits; i++) {
-		if (ds->hits[i].start < a)
+		const struct kw_hit *h = &ds->hits[i];
+		size_t lo;
+		if (h->start < a)
 			continue;
-		if (ds->hits[i].start > a + span)
+		if (h->start > a + span)
 			break;
-		if (ds->hits[i].cats & (K_HEALTH | K_DOB | K_MRN))
-			k++;
+		if (!(h->cats & K_HEALTH))
+			continue;
+		lo = h->start > 28 ? h->start - 28 : 0;
+		if (lo < a)
+			lo = a;
+		for (k = lo; k + 3 <= h->start; k++)
+			if ((t[k] | 0x20) == 'y' && (t[k + 1] | 0x20) == 'o' && (t[k + 2] | 0x20) == 'u' &&
+			    (k == 0 || !IS_ALPHA(t[k - 1]))) {
+				found++;
+				break;
+			}
 	}
-	return k;
+	return found;
 }
 
 static int is_word(const struct det_seg *ds, const struct kw_hit *h, const char *w)
@@ -197,10 +215,10 @@ static void one(struct det_seg *ds, const struct kw_hit *h)
 	if (patient) {
 		c = det_health_near(ds, a, b) ? PHI_CONF_HIGH : PHI_CONF_MEDIUM;
 	} else if (dear) {
-		c = health_after(ds, b, 600) >= 2 ? PHI_CONF_MEDIUM : PHI_CONF_LOW;
+		c = health_to_you(ds, b, 600) >= 1 ? PHI_CONF_MEDIUM : PHI_CONF_LOW;
 	} else {
-		c = (ctx_near(ds, a, b, 200, 200) & (K_PATIENT | K_DOB | K_MRN)) || ds->clinical ||
-		            health_after(ds, b, 300) >= 2
+		c = (ctx_near(ds, a, b, 200, 200) & (K_DOB | K_MRN)) || ds->clinical ||
+		            health_to_you(ds, b, 300) >= 1
 		        ? PHI_CONF_MEDIUM
 		        : PHI_CONF_LOW;
 	}
