@@ -39,6 +39,10 @@ int cte_qp_decode_q(const unsigned char *p, size_t n, struct phi_buf *out);
  * Appends UTF-8 to out. */
 int mime_hdr_decode(const unsigned char *p, size_t n, struct phi_buf *out);
 
+/* The same; raw 8-bit text that is not UTF-8 is read in `fallback` (the
+ * message's Content-Type charset; NULL = guess). */
+int mime_hdr_decode_cs(const unsigned char *p, size_t n, const char *fallback, struct phi_buf *out);
+
 /* Unfold only (no decoding), appending to out. */
 int mime_hdr_unfold(const unsigned char *p, size_t n, struct phi_buf *out);
 

@@ -84,15 +84,21 @@ static int parse_word(const unsigned char *u, size_t i, size_t m, size_t last_cl
 	return 1;
 }
 
-static int emit_literal(const unsigned char *p, size_t n, struct phi_buf *out)
+/* Text outside encoded words: UTF-8 when it is, else the fallback
+ * charset (the message's own, as mail readers do), else a guess. */
+static int emit_literal(const unsigned char *p, size_t n, const char *fallback,
+                        struct phi_buf *out)
 {
 	if (n == 0)
 		return PHI_OK;
-	return charset_to_utf8(NULL, p, n, out);
+	if (charset_is_utf8(p, n))
+		return phi_buf_append(out, p, n);
+	return charset_to_utf8(fallback, p, n, out);
 }
 
 /* Decode RFC 2047 words in an unfolded value u[0..m). */
-static int decode_words(const unsigned char *u, size_t m, struct phi_buf *out)
+static int decode_words(const unsigned char *u, size_t m, const char *fallback,
+                        struct phi_buf *out)
 {
 	struct phi_buf pend, word;
 	char cs[CS_MAX], pcs[CS_MAX] = "";
@@ -123,7 +129,7 @@ static int decode_words(const unsigned char *u, size_t m, struct phi_buf *out)
 				rc = charset_to_utf8(pcs, pend.data, pend.len, out);
 			phi_buf_reset(&pend);
 			if (rc == PHI_OK && !(prev_word && allws))
-				rc = emit_literal(u + lit, i - lit, out);
+				rc = emit_literal(u + lit, i - lit, fallback, out);
 		}
 		if (rc != PHI_OK)
 			break;
@@ -141,7 +147,7 @@ static int decode_words(const unsigned char *u, size_t m, struct phi_buf *out)
 	if (rc == PHI_OK && pend.len)
 		rc = charset_to_utf8(pcs, pend.data, pend.len, out);
 	if (rc == PHI_OK)
-		rc = emit_literal(u + lit, m - lit, out);
+		rc = emit_literal(u + lit, m - lit, fallback, out);
 	phi_buf_free(&pend);
 	phi_buf_free(&word);
 	return rc;
@@ -149,13 +155,18 @@ static int decode_words(const unsigned char *u, size_t m, struct phi_buf *out)
 
 int mime_hdr_decode(const unsigned char *p, size_t n, struct phi_buf *out)
 {
+	return mime_hdr_decode_cs(p, n, NULL, out);
+}
+
+int mime_hdr_decode_cs(const unsigned char *p, size_t n, const char *fallback, struct phi_buf *out)
+{
 	struct phi_buf u;
 	int rc;
 
 	phi_buf_init(&u, out->max);
 	rc = mime_hdr_unfold(p, n, &u);
 	if (rc == PHI_OK || rc == PHI_ELIMIT) {
-		int rc2 = decode_words(u.data, u.len, out);
+		int rc2 = decode_words(u.data, u.len, fallback, out);
 		if (rc2 != PHI_OK)
 			rc = rc2;
 	}
@@ -374,7 +385,7 @@ int mime_hdr_param(const unsigned char *p, size_t n, const char *want, int raw,
 			if (raw)
 				rc = phi_buf_append(out, tmp.data ? tmp.data : (const unsigned char *)"", tmp.len);
 			else
-				rc = decode_words(tmp.data ? tmp.data : (const unsigned char *)"", tmp.len, out);
+				rc = decode_words(tmp.data ? tmp.data : (const unsigned char *)"", tmp.len, NULL, out);
 		}
 	}
 	(void)nsec;

@@ -30,6 +30,7 @@
 #define MIME_NEST_MAX 200       /* hard recursion guard, whatever max_depth says */
 #define MIME_TYPE_MAX 128       /* "type/subtype" kept */
 #define MIME_NAME_MAX 1024      /* decoded file name kept */
+#define MIME_HUMAN_MAX 64       /* human-text fields held back per header block */
 
 /* The fields of one header block that the walker needs (first occurrence
  * of each; ranges into the entity's bytes, borrowed for the call). */
@@ -101,9 +102,19 @@ static size_t addr_names(unsigned char *s, size_t n)
 	return any ? k : 0;
 }
 
+static int is_human(const unsigned char *nm, size_t nl)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof human_hdrs / sizeof human_hdrs[0]; i++)
+		if (name_is(nm, nl, human_hdrs[i].name))
+			return 1;
+	return 0;
+}
+
 /* A human-text header of a message: decode and add as a segment. */
 static int human_field(struct phi_doc *d, int hpart, int top, const unsigned char *nm, size_t nl,
-                       const unsigned char *v, size_t vl, size_t *off)
+                       const unsigned char *v, size_t vl, const char *fallback, size_t *off)
 {
 	struct phi_buf b;
 	size_t i, len;
@@ -115,7 +126,7 @@ static int human_field(struct phi_doc *d, int hpart, int top, const unsigned cha
 	if (i == sizeof human_hdrs / sizeof human_hdrs[0])
 		return PHI_OK;
 	phi_buf_init(&b, d->lim.max_header_bytes + 64);
-	rc = mime_hdr_decode(v, vl, &b);
+	rc = mime_hdr_decode_cs(v, vl, fallback, &b);
 	if (rc == PHI_ENOMEM)
 		goto out;
 	len = b.len;
@@ -137,8 +148,10 @@ out:
 static int parse_headers(struct phi_doc *d, const unsigned char *p, size_t n, struct entity *e,
                          int hpart, int top, int note)
 {
-	size_t i = 0, ls, le, nx, fs = 0, colon = 0, fe = 0, off = 0, lines = 0;
+	struct { const unsigned char *nm, *v; size_t nl, vl; } keep[MIME_HUMAN_MAX];
+	size_t i = 0, ls, le, nx, fs = 0, colon = 0, fe = 0, off = 0, lines = 0, nkeep = 0, k;
 	int have = 0, cut_noted = 0, rc = PHI_OK;
+	struct phi_buf cs;
 
 	memset(e, 0, sizeof *e);
 	e->body = n;
@@ -196,7 +209,15 @@ static int parse_headers(struct phi_doc *d, const unsigned char *p, size_t n, st
 				e->cd = v, e->cdl = vl;
 			else if (name_is(nm, nl, "content-description") && !e->cdesc)
 				e->cdesc = v, e->cdescl = vl;
-			if (hpart >= 0 && (rc = human_field(d, hpart, top, nm, nl, v, vl, &off)) != PHI_OK)
+			/* Human fields wait for the Content-Type, whose charset is
+			 * the fallback for raw 8-bit text in them. */
+			if (hpart < 0 || !is_human(nm, nl))
+				;
+			else if (nkeep < MIME_HUMAN_MAX) {
+				keep[nkeep].nm = nm, keep[nkeep].nl = nl;
+				keep[nkeep].v = v, keep[nkeep].vl = vl;
+				nkeep++;
+			} else if ((rc = human_field(d, hpart, top, nm, nl, v, vl, NULL, &off)) != PHI_OK)
 				return rc;
 			have = 0;
 		}
@@ -212,9 +233,17 @@ static int parse_headers(struct phi_doc *d, const unsigned char *p, size_t n, st
 		if ((++lines & 31) == 0 && (rc = doc_budget(d)) != PHI_OK)
 			return rc;
 	}
-	if (hpart >= 0)
-		d->parts[hpart].size = e->body;
-	return PHI_OK;
+	if (hpart < 0)
+		return PHI_OK;
+	d->parts[hpart].size = e->body;
+	phi_buf_init(&cs, 64);
+	if (e->ct && mime_hdr_param(e->ct, e->ctl, "charset", 1, &cs) == PHI_ENOMEM)
+		rc = PHI_ENOMEM;
+	for (k = 0; k < nkeep && rc == PHI_OK; k++)
+		rc = human_field(d, hpart, top, keep[k].nm, keep[k].nl, keep[k].v, keep[k].vl,
+		                 cs.len ? (const char *)cs.data : NULL, &off);
+	phi_buf_free(&cs);
+	return rc;
 }
 
 static void content_type(const struct entity *e, const char *defct, char *ct)
@@ -274,7 +303,17 @@ static int leaf(struct phi_doc *d, int parent, const struct entity *e, const cha
 		rc = cte_base64_decode(body, bl, &dec);
 	else if (strcmp(cte, "quoted-printable") == 0)
 		rc = cte_qp_decode(body, bl, &dec);
-	if (cte[0] && (strcmp(cte, "base64") == 0 || strcmp(cte, "quoted-printable") == 0)) {
+	else if (strcmp(cte, "x-uuencode") == 0 || strcmp(cte, "uuencode") == 0 ||
+	         strcmp(cte, "x-uue") == 0) {
+		size_t bs, be, nl;
+		const unsigned char *nm;
+		if (uuencode_find(body, bl, 0, &bs, &be, &nm, &nl))
+			rc = uuencode_decode(body + bs, be - bs, &dec);
+		else
+			rc = phi_buf_append(&dec, body, bl);
+	}
+	if (cte[0] && (strcmp(cte, "base64") == 0 || strcmp(cte, "quoted-printable") == 0 ||
+	               dec.data != NULL)) {
 		bytes = dec.data ? dec.data : (const unsigned char *)"";
 		len = dec.len;
 	}

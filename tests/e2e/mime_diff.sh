@@ -6,7 +6,8 @@
 # utf-8 / iso-8859-1 / windows-1252 / utf-16, base64 / quoted-printable /
 # 8bit, RFC 2047 subjects, LF and CRLF), runs `$PHICTL extract` on each, and
 # compares, for every text/plain part, the text phimilter extracted with
-# what get_content() gives (line ends and trailing blanks normalised). When
+# what get_content() gives (line ends and trailing blanks normalised), and
+# the decoded Subject with str(msg['subject']) (blank runs collapsed). When
 # ../shared/corpus exists, the same comparison runs over its messages and
 # the mismatch count is reported (not a failure: real mail has cases where
 # Python itself is wrong). TAP on stdout; only part paths and counts are
@@ -25,7 +26,7 @@ if [ -n "$base" ]; then mkdir -p "$base"; work=$(mktemp -d "$base/mime_diff.XXXX
 trap 'rm -rf "$work"' EXIT INT TERM
 corpus=$top/../shared/corpus
 
-exec "$py" - "$phictl" "$work" "$corpus" <<'PYEOF'
+"$py" - "$phictl" "$work" "$corpus" <<'PYEOF'
 import email, email.policy, json, os, random, subprocess, sys
 from email.message import EmailMessage
 
@@ -127,6 +128,8 @@ def extract(path):
             j = json.loads(line)
         except ValueError:
             continue
+        if j.get("part") == "0" and j.get("field") == "subject":
+            texts.setdefault("subject", j["text"])
         if j.get("text") is None or j.get("field") != "none":
             continue
         if j.get("format") != "text":
@@ -154,6 +157,10 @@ def compare(path):
         n += 1
         if norm(got.get(p_path) or "") != norm(want):
             bad.append(p_path)
+    if msg["subject"] is not None:
+        n += 1
+        if " ".join(str(msg["subject"]).split()) != " ".join((got.get("subject") or "").split()):
+            bad.append("subject")
     return n, bad, rc
 
 # 1. generated messages
@@ -175,7 +182,7 @@ for p in gen:
     total += n
     mism += len(bad)
     crashes += rc not in (0, 1)
-    tap(not bad, "generated %s: %d text/plain parts match Python" % (os.path.basename(p), n),
+    tap(not bad, "generated %s: %d text/plain parts and subject match Python" % (os.path.basename(p), n),
         "mismatched parts: " + " ".join(bad) if bad else None)
 tap(crashes == 0, "phictl extract exits cleanly on every generated message")
 tap(total > 60, "generated set covers %d text/plain parts" % total)
@@ -195,7 +202,7 @@ for name, data in sorted(edge.items()):
     with open(p, "wb") as f:
         f.write(data)
     n, bad, rc = compare(p)
-    tap(not bad and n > 0 and rc in (0, 1), "edge case %s: %d text/plain parts match Python" % (name, n),
+    tap(not bad and n > 0 and rc in (0, 1), "edge case %s: %d text/plain parts and subject match Python" % (name, n),
         "mismatched parts: " + " ".join(bad) if bad else None)
 
 # 3. the shared corpus, when present: report, do not fail on mismatches
@@ -218,7 +225,7 @@ if os.path.isdir(corpus):
         if bad:
             badfiles.append(os.path.relpath(p, corpus))
     tap(ccrash == 0, "corpus: phictl extract exits cleanly on %d messages" % len(files))
-    print("ok %d - corpus: %d of %d text/plain parts match Python (%d mismatches) # %s"
+    print("ok %d - corpus: %d of %d text/plain parts and subject match Python (%d mismatches) # %s"
           % (n_test + 1, ctotal - cbad, ctotal, cbad, " ".join(badfiles[:10])))
     n_test += 1
 else:
@@ -228,3 +235,6 @@ else:
 print("1..%d" % n_test)
 sys.exit(1 if failed else 0)
 PYEOF
+rc=$?
+rm -rf "$work"
+exit $rc

@@ -195,6 +195,8 @@ static void t_transfer(void)
 		"--zz\nContent-Type: text/plain\nContent-Transfer-Encoding: x-unknown\n\nas is\n"
 		"--zz\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: BASE64\n\n"
 		"YWJj\nZA==\nZWY=\n" /* padding in the middle */
+		"--zz\nContent-Type: text/plain\nContent-Transfer-Encoding: x-uuencode\n\n"
+		"begin 644 t.txt\n,:&5L;&\\@=V]R;&0*\n`\nend\n"
 		"--zz--\n";
 	struct phi_scan *s = scan(m);
 
@@ -204,6 +206,7 @@ static void t_transfer(void)
 	T_OK(text_is(s, "3", "caf\xc3\xa9"), "iso-8859-1 body converted to UTF-8");
 	T_OK(text_is(s, "4", "as is"), "unknown transfer encoding read as is");
 	T_OK(text_is(s, "5", "abcdef"), "base64 resumes after padding in the middle");
+	T_OK(text_is(s, "6", "hello world\n"), "x-uuencode transfer encoding decoded");
 	phi_scan_free(s);
 }
 
@@ -235,6 +238,22 @@ static void t_words(void)
 	p = part(s, "3");
 	T_OK(p && p->filename && strcmp(p->filename, "caf\xc3\xa9.txt") == 0, "RFC 2231 single extended value with language");
 	T_OK(p && !p->attachment, "inline is not an attachment");
+	phi_scan_free(s);
+}
+
+/* Raw 8-bit header text is read in the message's own charset. */
+static void t_raw_header_charset(void)
+{
+	const char *m = "Subject: caf\xe9 \xa4\nContent-Type: text/plain; charset=iso-8859-15\n\nx\n";
+	const char *u = "Subject: caf\xc3\xa9\nContent-Type: text/plain; charset=iso-8859-15\n\nx\n";
+	struct phi_scan *s = scan(m);
+
+	T_OK(phi_scan_subject(s) && strcmp(phi_scan_subject(s), "caf\xc3\xa9 \xe2\x82\xac") == 0,
+	     "raw 8-bit subject read in the Content-Type charset");
+	phi_scan_free(s);
+	s = scan(u);
+	T_OK(phi_scan_subject(s) && strcmp(phi_scan_subject(s), "caf\xc3\xa9") == 0,
+	     "raw UTF-8 subject stays UTF-8 whatever the charset says");
 	phi_scan_free(s);
 }
 
@@ -494,6 +513,7 @@ int main(void)
 	t_transfer();
 	t_words();
 	t_rfc822_digest();
+	t_raw_header_charset();
 	t_limits();
 	t_uuencode_and_pasted();
 	t_line_end_independence();
