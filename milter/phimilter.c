@@ -21,11 +21,13 @@
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 #include "conf.h"
 #include "log.h"
@@ -48,13 +50,19 @@ static void usage(void)
 	exit(2);
 }
 
-static void fatal(const char *fmt, const char *arg, const char *err)
+static void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* Start-up trouble: say so on stderr and in the log, exit 1. */
+static void fatal(const char *fmt, ...)
 {
 	char msg[512];
+	va_list ap;
 
-	snprintf(msg, sizeof msg, fmt, arg, err);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
 	fprintf(stderr, "phimilter: %s\n", msg);
-	LOG_AT(LOG_ERR, "fatal: %s", msg);
+	syslog(LOG_ERR, "fatal: %s", msg); /* not log_write: stderr has it already */
 	exit(1);
 }
 
@@ -100,18 +108,18 @@ static void daemonize(void)
 	int fd;
 
 	if (pid < 0)
-		fatal("fork: %s%s", strerror(errno), "");
+		fatal("fork: %s", strerror(errno));
 	if (pid > 0)
 		_exit(0);
 	if (setsid() < 0)
-		fatal("setsid: %s%s", strerror(errno), "");
+		fatal("setsid: %s", strerror(errno));
 	pid = fork(); /* never reacquire a controlling terminal */
 	if (pid < 0)
-		fatal("fork: %s%s", strerror(errno), "");
+		fatal("fork: %s", strerror(errno));
 	if (pid > 0)
 		_exit(0);
 	if (chdir("/") != 0)
-		fatal("chdir /: %s%s", strerror(errno), "");
+		fatal("chdir /: %s", strerror(errno));
 	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
 		dup2(fd, 0);
 		dup2(fd, 1);
@@ -149,7 +157,7 @@ static void drop_privileges(const char *user, const char *sock_path)
 		return;
 	}
 	if (!(pw = getpwnam(user)))
-		fatal("user %s: no such user%s", user, "");
+		fatal("user %s: no such user", user);
 	if (geteuid() != 0) {
 		if (geteuid() != pw->pw_uid)
 			LOG_AT(LOG_WARNING, "not root: cannot switch to user %s, staying uid %ld", user,
@@ -169,7 +177,7 @@ static void drop_privileges(const char *user, const char *sock_path)
 	if (setuid(pw->pw_uid) != 0)
 		fatal("setuid %s: %s", user, strerror(errno));
 	if (setuid(0) == 0 || seteuid(0) == 0)
-		fatal("could regain root after dropping to %s%s", user, "");
+		fatal("could regain root after dropping to %s", user);
 	LOG_AT(LOG_INFO, "running as user %s", user);
 }
 
@@ -286,18 +294,18 @@ int main(int argc, char **argv)
 	log_set_level(c->log_level);
 	/* A copy: the config is freed at shutdown, the socket path is needed then. */
 	if (!(sock_copy = strdup(sock_opt ? sock_opt : c->socket)))
-		fatal("out of memory%s%s", "", "");
+		fatal("out of memory");
 	sock = sock_copy;
 	upath = unix_path(sock);
 	if (c->pid_file[0] && !(pid_file = strdup(c->pid_file)))
-		fatal("out of memory%s%s", "", "");
+		fatal("out of memory");
 
 	if (smfi_register(mlfi_desc) != MI_SUCCESS)
-		fatal("smfi_register failed%s%s", "", "");
+		fatal("smfi_register failed");
 	if (smfi_setconn((char *)sock) != MI_SUCCESS)
-		fatal("bad socket %s%s", sock, "");
+		fatal("bad socket %s", sock);
 	if (smfi_opensocket(1) != MI_SUCCESS)
-		fatal("cannot open socket %s (does its directory exist and is it writable?)%s", sock, "");
+		fatal("cannot open socket %s (does its directory exist and is it writable?)", sock);
 	if (upath && chmod(upath, 0660) != 0)
 		fatal("chmod %s: %s", upath, strerror(errno));
 	if (upath && stat(upath, &sock_st) != 0)
@@ -320,11 +328,11 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0)
-		fatal("pthread_sigmask failed%s%s", "", "");
+		fatal("pthread_sigmask failed");
 	signal(SIGPIPE, SIG_IGN);
 	conf_set_current(c); /* takes our reference */
 	if ((rc = pthread_create(&thr, NULL, signal_thread, NULL)) != 0)
-		fatal("reload thread: %s%s", strerror(rc), "");
+		fatal("reload thread: %s", strerror(rc));
 
 	LOG_AT(LOG_NOTICE, "phimilter %s starting on %s (config %s, mode=%s)", PHI_VERSION, sock, conf_path,
 	       conf_mode_name(c->mode));
