@@ -263,6 +263,27 @@ tap_ok $? "phimilter stopped: nothing is delivered"
 [ "$(pfx_queue_count)" -eq 0 ] && ! tail -n +"$((base + 1))" "$PFX_LOG" | grep -qE 'status=bounced|non-delivery'
 tap_ok $? "phimilter stopped: nothing is queued or bounced (the client keeps the message)" || show "$PFX_LOG"
 
+# a sendmail(1) submission meanwhile waits in the queue (cleanup tempfails)
+base=$(pfx_lines "$PFX_LOG")
+pfx_sendmail -t -i -f alice@example.org dave@outside.example <"$M/clean.eml" >"$PFX_DIR/sm3.out" 2>&1
+pfx_wait_log "$PFX_LOG" 'cleanup.*milter-reject: CONNECT.* 4\.7\.1' 20 "$base"
+tap_ok $? "phimilter stopped: a sendmail(1) submission is tempfailed by cleanup" || show "$PFX_LOG"
+pfx_sleep 1
+[ "$(pfx_sink_count)" -eq 0 ] && [ "$(pfx_queue_count)" -ge 1 ] && \
+  ! tail -n +"$((base + 1))" "$PFX_LOG" | grep -qE 'status=bounced|non-delivery'
+tap_ok $? "phimilter stopped: the sendmail(1) message waits in Postfix's queue, neither delivered nor bounced" || show "$PFX_LOG"
+# phimilter back: both are delivered (nothing was lost)
+pfx_milter_start "$CONF"
+tap_ok $? "phimilter restarts" || show "$PFX_MLOG"
+postkick -c "$PFX_ETC" public pickup W >/dev/null 2>&1
+send down2 "$M/clean.eml" --to bob@outside.example
+tap_ok $? "phimilter back: the SMTP client's retry is accepted" || show "$R/down2"
+pfx_wait_sink 2 30
+[ -n "$(pfx_sink_for bob@outside.example)" ]
+tap_ok $? "phimilter back: the retried message is delivered"
+[ -n "$(pfx_sink_for dave@outside.example)" ]
+tap_ok $? "phimilter back: the waiting sendmail(1) message is delivered" || show "$PFX_LOG"
+
 # ------------------------------------------------------------------ leak canary
 [ -s "$PFX_MLOG" ] && ! has_ssn "$PFX_MLOG"
 tap_ok $? "phimilter's log never contains the planted SSN"
