@@ -23,8 +23,10 @@
 #include "xml.h"
 #include "extract.h"
 
-#define FHIR_MAX_NODES  (1u << 20)
-#define FHIR_POOL_MAX   (48u * 1024 * 1024)
+/* The tree costs about 48 bytes a node plus the strings; past these caps
+ * the rest of the document is read as plain text. */
+#define FHIR_MAX_NODES  (512u * 1024)
+#define FHIR_POOL_MAX   (32u * 1024 * 1024)
 #define FHIR_WALK_DEPTH 100u
 #define FHIR_CHUNK      (32u * 1024)
 #define FHIR_STACK      JSON_DEPTH_CAP
@@ -258,8 +260,10 @@ static int is_blank(const unsigned char *s, size_t n)
 	return 1;
 }
 
-static void build_xml(struct fhir *f, const unsigned char *p, size_t n)
+/* Read FHIR XML into the tree; returns the bytes consumed. */
+static size_t build_xml(struct fhir *f, const unsigned char *p, size_t n)
 {
+	size_t used;
 	struct xml_reader r;
 	int32_t stack[FHIR_STACK + 1];
 	unsigned sp = 0, div_depth = 0, ntok = 0;
@@ -336,7 +340,9 @@ static void build_xml(struct fhir *f, const unsigned char *p, size_t n)
 		}
 	}
 	phi_buf_free(&av);
+	used = (size_t)(r.p - r.start);
 	xml_free(&r);
+	return used;
 }
 
 /* --- output --- */
@@ -788,6 +794,7 @@ int x_fhir_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n
 	struct fhir f;
 	int xml = !fhir_is_json(p, n) && fhir_is_xml(p, n);
 	int32_t root;
+	size_t tail = n;
 	int rc;
 
 	memset(&f, 0, sizeof f);
@@ -801,9 +808,9 @@ int x_fhir_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n
 	/* Segments come out in walk order; free text outside resources first. */
 	if (root == 0) {
 		if (xml)
-			build_xml(&f, p, n);
+			tail = build_xml(&f, p, n);
 		else if (fhir_is_json(p, n))
-			build_json(&f, p, n, 0, 0);
+			tail = build_json(&f, p, n, 0, 0);
 		else {
 			/* text with resources pasted into it: the text around
 			 * each one stays free text */
@@ -829,8 +836,11 @@ int x_fhir_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n
 		flush(&f);
 		clin_flush(&f);
 	}
-	if (f.full && f.rc == PHI_OK)
+	if (f.full && f.rc == PHI_OK) {
 		doc_unscannable(d, part, "limit fhir_nodes");
+		if (tail < n)   /* the rest as text */
+			emit(&f, PHI_F_NONE, NULL, p + tail, n - tail, tail);
+	}
 	rc = f.rc;
 	free(f.n);
 	phi_buf_free(&f.pool);

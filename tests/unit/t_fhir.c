@@ -4,6 +4,7 @@
  * a resource pasted in text and FHIR XML; clinical text as PHI_F_CLINICAL;
  * hostile input ends. Synthetic patients; values compared, never printed.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "tap.h"
@@ -180,6 +181,20 @@ static void test_hostile(void)
 	s = run(b);
 	T_OK(1, "deeply nested xml ends");
 	phi_scan_free(s);
+	{
+		/* more values than the tree holds: unscannable, rest kept as text */
+		size_t m = 1400000, k = 0;
+		char *big = malloc(m + 64);
+		k += (size_t)sprintf(big, "{\"resourceType\":\"Bundle\",\"x\":[");
+		while (k + 40 < m)
+			memcpy(big + k, "1,", 2), k += 2;
+		k += (size_t)sprintf(big + k, "\"TAILMARK\"]}");
+		s = run(big);
+		T_EQ_INT(s->doc.parts[0].unscannable, 1, "node cap: part unscannable");
+		T_OK(has_sub(s, PHI_F_NONE, "TAILMARK"), "node cap: rest read as text");
+		phi_scan_free(s);
+		free(big);
+	}
 	s = run("{\"resourceType\":\"Patient\",\"name\":[{\"given\":[\"A\\ud800\"],\"family\":");
 	T_OK(1, "truncated json ends");
 	phi_scan_free(s);
