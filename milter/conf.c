@@ -36,6 +36,7 @@ struct conf_parse {
 	FILE *errs;              /* borrowed, may be NULL */
 	int nerr;
 	unsigned first_engine_line; /* first line that set an engine key */
+	unsigned *seen;          /* owned: line that set each key (conf_keys order), 0 = default */
 };
 
 #define LINE_MAX_BYTES 65536 /* a longer config line is an error, not a realloc loop */
@@ -550,16 +551,12 @@ static int is_engine_key(const struct conf_key *k)
 
 static void parse_file(struct conf_parse *p, FILE *f)
 {
-	unsigned *seen = calloc(conf_nkeys, sizeof *seen);
+	unsigned *seen = p->seen;
 	char *line, *s, *eq, *key, *val, *hash, shown[80];
 	const struct conf_key *k;
 	size_t idx, n;
 	int toolong;
 
-	if (!seen) {
-		conf_error(p, "out of memory");
-		return;
-	}
 	while ((line = read_line(f, &toolong)) != NULL) {
 		p->line++;
 		if (toolong) {
@@ -610,7 +607,27 @@ next:
 	}
 	if (ferror(f))
 		conf_error(p, "read error");
-	free(seen);
+}
+
+/* The config line of the engine key whose file an error line names, or
+ * the first engine key's line. */
+static unsigned engine_line(struct conf_parse *p, const char *s, const char *e)
+{
+	size_t i;
+
+	for (i = 0; p->seen && i < conf_nkeys; i++) {
+		const struct conf_key *k = &conf_keys[i];
+		const char *v;
+		size_t n;
+
+		if (!p->seen[i] || (k->type != CONF_T_FILE && k->type != CONF_T_DIR))
+			continue;
+		v = *(char **)field(p->c, k);
+		n = strlen(v);
+		if (n && (size_t)(e - s) >= n && memmem(s, (size_t)(e - s), v, n))
+			return p->seen[i];
+	}
+	return p->line;
 }
 
 /* Engine errors are `FILE:LINE: problem` lines already; any other line is
@@ -642,7 +659,7 @@ static void report_engine_errors(struct conf_parse *p, const char *err, int rc)
 				if (located)
 					fprintf(p->errs, "%.*s\n", (int)(e - s), s);
 				else
-					fprintf(p->errs, "%s:%u: engine: %.*s\n", p->file, p->line,
+					fprintf(p->errs, "%s:%u: engine: %.*s\n", p->file, engine_line(p, s, e),
 					        (int)(e - s), s);
 			}
 		}
@@ -756,7 +773,9 @@ int conf_load(const char *path, struct conf **out, FILE *errs)
 		conf_keys[i].parse(&p, &conf_keys[i], conf_keys[i].def);
 	p.file = path;
 
-	if (!(f = fopen(path, "r"))) {
+	if (!(p.seen = calloc(conf_nkeys, sizeof *p.seen))) {
+		conf_error(&p, "out of memory");
+	} else if (!(f = fopen(path, "r"))) {
 		conf_error(&p, "cannot open: %s", strerror(errno));
 	} else {
 		parse_file(&p, f);
@@ -764,6 +783,7 @@ int conf_load(const char *path, struct conf **out, FILE *errs)
 	}
 	if (p.nerr == 0)
 		build_engine(&p);
+	free(p.seen);
 	if (p.nerr) {
 		conf_free(c);
 		return -1;
