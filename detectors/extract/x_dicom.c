@@ -8,7 +8,8 @@
  * A file without its 128-byte preamble is accepted when it starts with a
  * group 0002 or 0008 element. Sequences of defined and undefined length are
  * followed to DCM_MAX_DEPTH; pixel data and other binary values are skipped
- * by their length without being read. Every read goes through a cursor that
+ * by their length without being read; an encapsulated document
+ * (0042,0011) becomes a child part read by its own extractor. Every read goes through a cursor that
  * checks the bytes left: a length running past the end stops the walk with
  * an unscannable "malformed" finding, keeping what was read. Text is
  * converted from the declared character set (ISO_IR 192 = UTF-8; anything
@@ -120,6 +121,7 @@ struct dcm {
 	struct phi_buf out;          /* owned: pending free-text lines */
 	size_t out_off;
 	unsigned nfields;            /* named fields emitted */
+	char doc_type[64];           /* (0042,0012) of an encapsulated document */
 	int rc;
 	int malformed;
 };
@@ -464,6 +466,31 @@ static void dcm_walk(struct dcm *c, size_t limit, int meta, char *tsuid, size_t 
 			/* explicit VR UN (a converted file): the dictionary knows */
 			vr[0] = (unsigned char)dcm_lookup(tag)->vr[0];
 			vr[1] = (unsigned char)dcm_lookup(tag)->vr[1];
+		}
+		if (tag == TAG(0x0042, 0x0011) && len) {
+			/* EncapsulatedDocument (a PDF or CDA inside DICOM): read it
+			 * as an attachment of its own */
+			int child = doc_add_part(c->d, c->part, c->doc_type[0] ? c->doc_type : "application/pdf",
+			                         NULL, PHI_FMT_BINARY, len, 1);
+			if (child >= 0) {
+				int rc = extract_part(c->d, child, c->p + vpos, len);
+				if (rc == PHI_ENOMEM || rc == PHI_ETIME)
+					c->rc = rc;
+			} else if (child == PHI_ENOMEM) {
+				c->rc = child;
+			}
+			continue;
+		}
+		if (tag == TAG(0x0042, 0x0012)) {          /* MIMETypeOfEncapsulatedDocument */
+			size_t k = len < sizeof c->doc_type - 1 ? len : sizeof c->doc_type - 1, i;
+			for (i = 0; i < k; i++) {
+				unsigned char ch = c->p[vpos + i];
+				c->doc_type[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+			}
+			while (k && (c->doc_type[k - 1] == ' ' || c->doc_type[k - 1] == 0))
+				k--;
+			c->doc_type[k] = 0;
+			continue;
 		}
 		if (vr_text(vr) || (vr_is(vr, "UN") && len <= 4096 && printable(c->p + vpos, len)))
 			dcm_value(c, tag, vr, c->p + vpos, len, c->base + vpos);

@@ -269,6 +269,29 @@ static void test_no_preamble(void)
 	T_OK(!x_dicom_sniff((const unsigned char *)"Hello there, plain text", 23), "sniff rejects text");
 }
 
+static void test_encapsulated(void)
+{
+	static struct bb b;
+	struct phi_scan *s;
+	size_t i;
+	int child = 0, text = 0;
+
+	meta(&b, "1.2.840.10008.1.2.1");
+	ex(&b, 0x0010, 0x0010, "PN", "Quill^Norah");
+	ex(&b, 0x0042, 0x0012, "LO", "text/plain");
+	ex(&b, 0x0042, 0x0011, "OB", "Discharge note for Ada Byrne");
+	s = run(&b);
+	for (i = 0; i < s->doc.nparts; i++)
+		if (s->doc.parts[i].parent == 0 && strcmp(s->doc.parts[i].content_type, "text/plain") == 0)
+			child = 1;
+	for (i = 0; i < s->doc.nsegs; i++)
+		if (s->doc.segs[i].part == 1 && memmem(s->doc.segs[i].text, s->doc.segs[i].len, "Ada Byrne", 9))
+			text = 1;
+	T_OK(child, "encapsulated document becomes a child part of its MIME type");
+	T_OK(text, "encapsulated document is extracted");
+	phi_scan_free(s);
+}
+
 static void test_hostile(void)
 {
 	static struct bb b;
@@ -325,6 +348,7 @@ int main(void)
 	test_big_endian();
 	test_deflated();
 	test_no_preamble();
+	test_encapsulated();
 	test_hostile();
 	return tap_done();
 }
