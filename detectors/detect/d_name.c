@@ -94,6 +94,25 @@ static size_t name_word(const unsigned char *t, size_t n, size_t i)
 	return j;
 }
 
+/* Labels that end a name: "Jane Roe DOB ...". */
+static int is_label_word(const unsigned char *t, size_t a, size_t b)
+{
+	static const char *const w[] = { "dob", "mrn", "ssn", "age", "sex", "dx", "id", "phone", "tel",
+		                         "date", "born", "md", "rn", "do" };
+	char buf[8];
+	size_t i, n = b - a;
+
+	if (n >= sizeof buf)
+		return 0;
+	for (i = 0; i < n; i++)
+		buf[i] = (char)(t[a + i] | 0x20);
+	buf[n] = 0;
+	for (i = 0; i < sizeof w / sizeof w[0]; i++)
+		if (!strcmp(buf, w[i]))
+			return 1;
+	return 0;
+}
+
 /* Names after label end e; returns the number of words and sets [*a, *b). */
 static int name_after(const struct det_seg *ds, size_t e, size_t *a, size_t *b, int *titled)
 {
@@ -121,6 +140,8 @@ static int name_after(const struct det_seg *ds, size_t e, size_t *a, size_t *b, 
 		size_t w = name_word(t, n, i);
 		if (!w)
 			break;
+		if (words >= 1 && is_label_word(t, i, w))
+			break;
 		if (is_stop(t, i, t[w - 1] == '.' ? w - 1 : w))
 			return 0;
 		words++;
@@ -139,7 +160,7 @@ static int name_after(const struct det_seg *ds, size_t e, size_t *a, size_t *b, 
 	}
 	if (words < 2 && !(words == 1 && *titled))
 		return 0;
-	/* a name is followed by the end of the phrase, not by more lower-case words of a sentence */
+	/* a name is followed by the end of the phrase, not by more letters */
 	if (last < n && IS_ALPHA(t[last]))
 		return 0;
 	*a = first;
@@ -225,13 +246,54 @@ static void one(struct det_seg *ds, const struct kw_hit *h)
 	det_add(ds, PHI_T_PERSON_NAME, c, a, b - a, patient ? "+patient label" : dear ? "+dear" : "+name label");
 }
 
+/* "Jane Roe (DOB 01/02/1960)", "Allen Vitalis, MRN 4471023": two or three
+ * capitalised words just before a DOB or MRN label name its person. */
+static void before_label(struct det_seg *ds, const struct kw_hit *h)
+{
+	const unsigned char *t = ds->t;
+	size_t e = h->start, a, b, words = 0, s;
+
+	if (e >= 1 && (t[e - 1] == '(' || t[e - 1] == '['))
+		e--;
+	while (e > 0 && (t[e - 1] == ' ' || t[e - 1] == ','  || t[e - 1] == '-'))
+		e--;
+	if (e == 0 || !IS_ALPHA(t[e - 1]) || h->start - e > 4)
+		return;
+	b = e;
+	a = e;
+	while (words < 3 && a > 0) {
+		size_t ws = a, we = a;
+		while (ws > 0 && (IS_ALPHA(t[ws - 1]) || t[ws - 1] == '\'' || t[ws - 1] == '-'))
+			ws--;
+		if (ws == we || !IS_UPPER(t[ws]) || we - ws < 2 || is_stop(t, ws, we) || is_label_word(t, ws, we))
+			break;
+		words++;
+		a = ws;
+		if (a > 1 && t[a - 1] == ' ' && IS_UPPER(t[a - 2]) == 0 && !IS_ALPHA(t[a - 2]))
+			break;
+		if (a > 1 && t[a - 1] == ' ' && IS_ALPHA(t[a - 2]))
+			a--;
+		else
+			break;
+	}
+	while (a < b && !IS_ALPHA(t[a]))
+		a++;
+	if (words < 2)
+		return;
+	s = a;
+	det_add(ds, PHI_T_PERSON_NAME, PHI_CONF_MEDIUM, s, b - s, "+dob/mrn after name");
+}
+
 void d_name_hits(struct det_seg *ds)
 {
 	size_t i;
 
-	if (!(ds->allcats & K_NAMELBL))
+	if (!(ds->allcats & (K_NAMELBL | K_DOB | K_MRN)))
 		return;
-	for (i = 0; i < ds->nhits; i++)
+	for (i = 0; i < ds->nhits; i++) {
 		if (ds->hits[i].cats & K_NAMELBL)
 			one(ds, &ds->hits[i]);
+		if (ds->hits[i].cats & (K_DOB | K_MRN))
+			before_label(ds, &ds->hits[i]);
+	}
 }
