@@ -77,7 +77,7 @@ const char *log_clean(const char *s, size_t n, char *out, size_t outlen)
 	for (i = 0; i < n && i + 1 < outlen; i++) {
 		unsigned char c = (unsigned char)s[i];
 		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		         c == '.' || c == '_' || c == ':' || c == '-';
+		         c == '.' || c == '_' || c == ':' || c == '-' || c == '/' || c == '+';
 
 		out[i] = ok ? (char)c : '_';
 	}

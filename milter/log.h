@@ -34,7 +34,7 @@ void log_write(int level, const char *fmt, ...) __attribute__((format(printf, 2,
 } while (0)
 
 /* Copy at most outlen-1 bytes of s (n bytes, or NUL-terminated when n is
- * (size_t)-1) keeping only [A-Za-z0-9._:-]; others become '_'. Returns out.
+ * (size_t)-1) keeping only [A-Za-z0-9._:/+-]; others become '_'. Returns out.
  * NULL s gives "-". */
 const char *log_clean(const char *s, size_t n, char *out, size_t outlen);
 

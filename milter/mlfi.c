@@ -273,6 +273,29 @@ static sfsistat apply(SMFICTX *ctx, struct mctx *m, const struct phi_scan *s,
 	return SMFIS_CONTINUE;
 }
 
+/* Debug: the part tree (structure only: part number, declared type
+ * cleaned, detected format, size), never names or content. */
+static void log_parts(const struct mctx *m, const struct phi_scan *s)
+{
+	const struct phi_doc *doc = phi_scan_doc(s);
+	size_t i, n = phi_doc_nparts(doc);
+
+	for (i = 0; i < n && i < 200; i++) {
+		const struct phi_part *p = phi_doc_part(doc, i);
+		char path[PHI_PART_MAX], ct[48];
+		size_t k;
+
+		/* archive entry paths carry the entry's name after a '/' */
+		for (k = 0; p->path && p->path[k] && p->path[k] != '/' && k + 1 < sizeof path; k++)
+			path[k] = p->path[k];
+		path[k] = 0;
+		log_clean(p->content_type, (size_t)-1, ct, sizeof ct);
+		log_write(LOG_DEBUG, "%s: part=%s%s depth=%u type=%s format=%s size=%zu attachment=%d unscannable=%d",
+		          m->queue_id, path[0] ? path : "-", p->path && p->path[k] == '/' ? "/entry" : "",
+		          p->depth, ct, phi_format_name(p->format), p->size, p->attachment, p->unscannable);
+	}
+}
+
 static sfsistat mlfi_eom(SMFICTX *ctx)
 {
 	struct mctx *m = priv(ctx);
@@ -323,6 +346,8 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	}
 	decide_log_line(c, m, s, &d, (unsigned long)(now_ms() - t0), line, sizeof line);
 	LOG_AT(LOG_INFO, "%s", line);
+	if (LOG_DEBUG <= log_level_current)
+		log_parts(m, s);
 	ret = apply(ctx, m, s, &d);
 	phi_scan_free(s);
 	message_end(m);
