@@ -13,6 +13,7 @@
 #include "conf.h"
 #include "decide.h"
 #include "mctx.h"
+#include "log.h"
 
 static struct conf *load(const char *text)
 {
@@ -210,8 +211,31 @@ static void test_decide_truncated(void)
 	mctx_free(m);
 }
 
+static void test_log_clean(void)
+{
+	char out[16];
+	unsigned counts[PHI_T__COUNT];
+	char buf[64];
+
+	T_EQ_STR(log_clean("4ABC.12", (size_t)-1, out, sizeof out), "4ABC.12", "queue id kept");
+	T_EQ_STR(log_clean("a b\n%s\x01", (size_t)-1, out, sizeof out), "a_b__s_", "spaces, newlines, % and controls replaced");
+	T_EQ_STR(log_clean("0123456789abcdefghij", (size_t)-1, out, sizeof out), "0123456789abcde", "capped to the buffer");
+	T_EQ_STR(log_clean(NULL, 0, out, sizeof out), "-", "NULL gives -");
+	T_EQ_STR(log_clean("", (size_t)-1, out, sizeof out), "-", "empty gives -");
+	memset(counts, 0, sizeof counts);
+	decide_types(counts, ':', ",", buf, sizeof buf);
+	T_EQ_STR(buf, "-", "no types gives -");
+	counts[PHI_T_US_SSN] = 2;
+	counts[PHI_T_MRN] = 1;
+	decide_types(counts, '=', ", ", buf, sizeof buf);
+	T_EQ_STR(buf, "us_ssn=2, mrn=1", "header form: type=count, comma separated");
+	decide_types(counts, ':', ",", buf, 12);
+	T_EQ_STR(buf, "us_ssn:2", "a full buffer never holds half an entry");
+}
+
 int main(void)
 {
+	test_log_clean();
 	test_reassembly();
 	test_limit();
 	test_rcpt_cap();
