@@ -5,7 +5,8 @@
  * valid, with a known issuer prefix (Visa 4, Mastercard 51-55 and
  * 2221-2720, Amex 34/37, Discover 6011/644-649/65, JCB 35, Diners 30/36/38,
  * Maestro 50/56-58/6x). A leading 1 (timestamps) is never a card. Card words
- * near make it high; order/tracking/serial words make it low.
+ * near ("card", "Visa", "exp", "charge") make it high; without them it is
+ * low: one serial number in ten passes Luhn.
  */
 #include <string.h>
 #include "det.h"
@@ -72,8 +73,8 @@ void d_card_num(struct det_seg *ds, const struct numrun *r)
 				continue;
 			a = r->gs[g0];
 			b = r->gs[g1] + r->gl[g1];
-			near = ctx_near(ds, a, b, 60, 20);
-			c = (near & K_CARD) ? PHI_CONF_HIGH : (near & K_NEG) ? PHI_CONF_LOW : PHI_CONF_MEDIUM;
+			near = ctx_near(ds, a, b, 60, 30);
+			c = (near & K_CARD) ? PHI_CONF_HIGH : PHI_CONF_LOW;
 			det_add(ds, PHI_T_CREDIT_CARD, c, a, b - a,
 			        (near & K_CARD) ? "+card luhn" : (near & K_NEG) ? "luhn -reference" : "luhn");
 			return;

@@ -5,8 +5,9 @@
  * digits, only when an SSN label ("SSN", "social security", "ss#", "soc
  * sec") stands just before. Never issued: area 000, 666, 900-999; group 00;
  * serial 0000; the public 078-05-1120 and 219-09-9999; the test values
- * 123-45-6789 and all-same digits. Confidence: a label or health words near
- * make it high; "order", "invoice", "tracking" ... near make it low.
+ * 123-45-6789 and all-same digits. Confidence: a label makes it high;
+ * without one, health words near make a dashed one medium, else it is low
+ * (order, confirmation and voucher numbers share the shape).
  */
 #include <string.h>
 #include "det.h"
@@ -51,7 +52,7 @@ static void report(struct det_seg *ds, size_t a, size_t b, int shape)
 	const char *why;
 
 	if (shape == 0) { /* dashes */
-		c = kw ? PHI_CONF_HIGH : neg ? PHI_CONF_LOW : health ? PHI_CONF_HIGH : PHI_CONF_MEDIUM;
+		c = kw ? PHI_CONF_HIGH : neg ? PHI_CONF_LOW : health ? PHI_CONF_MEDIUM : PHI_CONF_LOW;
 	} else if (shape == 1) { /* spaces */
 		c = kw ? PHI_CONF_HIGH : neg ? PHI_CONF_LOW : health ? PHI_CONF_MEDIUM : PHI_CONF_LOW;
 	} else { /* bare: label required */

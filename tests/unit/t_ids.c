@@ -48,6 +48,7 @@ static const struct {
 } rows[] = {
 	{ "card accepts a Luhn-valid Visa", "card 4111 1111 1111 1111 exp 09/29", PHI_T_CREDIT_CARD, H, 1 },
 	{ "card accepts a bare Mastercard", "5555555555554444", PHI_T_CREDIT_CARD, L, 1 },
+	{ "card without card words is low", "serial 5555555555554444", PHI_T_CREDIT_CARD, M, 0 },
 	{ "card rejects a Luhn failure", "card 4111 1111 1111 1112", PHI_T_CREDIT_CARD, L, 0 },
 	{ "card rejects a leading 1 prefix", "1111111111111117", PHI_T_CREDIT_CARD, L, 0 },
 	{ "card near an order number is low", "order number 4111111111111111", PHI_T_CREDIT_CARD, M, 0 },

@@ -39,6 +39,7 @@ static const struct {
 	int verdict;     /* -1: not checked */
 } rows[] = {
 	{ "ssn accepts dashed AAA-GG-SSSS", "SSN 512-44-3921 on file", 1, PHI_VERDICT_PII },
+	{ "ssn without a label or health words is low", "voucher 512-44-3921", 1, PHI_VERDICT_CLEAN },
 	{ "ssn accepts space separated with label", "ssn: 512 44 3921", 1, PHI_VERDICT_PII },
 	{ "ssn rejects mixed separators", "SSN 512-44 3921", 0, -1 },
 	{ "ssn rejects area 000", "SSN 000-44-3921", 0, -1 },
