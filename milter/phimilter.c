@@ -259,6 +259,7 @@ int main(int argc, char **argv)
 	unsigned left;
 	struct stat sock_st, st;
 	char *abs_conf = NULL, *sock_copy = NULL;
+	mode_t old_umask;
 
 	while ((opt = getopt(argc, argv, "c:p:fnVh")) != -1) {
 		switch (opt) {
@@ -304,8 +305,11 @@ int main(int argc, char **argv)
 		fatal("smfi_register failed");
 	if (smfi_setconn((char *)sock) != MI_SUCCESS)
 		fatal("bad socket %s", sock);
+	/* Created 0660 from the start, not 0777 until the chmod below. */
+	old_umask = umask(0117);
 	if (smfi_opensocket(1) != MI_SUCCESS)
 		fatal("cannot open socket %s (does its directory exist and is it writable?)", sock);
+	umask(old_umask);
 	if (upath && chmod(upath, 0660) != 0)
 		fatal("chmod %s: %s", upath, strerror(errno));
 	if (upath && stat(upath, &sock_st) != 0)
