@@ -166,6 +166,13 @@ sed 1d "$R/phi_ext" | grep -qiE 'social security|SSN'
 tap_ok $? "the refusal's further lines say a Social Security number was found" || show "$R/phi_ext"
 ! has_ssn "$R/phi_ext" "$R/phi_ext.err"
 tap_ok $? "the refusal text contains neither the SSN nor its digits"
+[ "$(wc -l <"$R/phi_ext")" -le 32 ] && awk 'length($0) >= 510 { bad = 1 } END { exit bad }' "$R/phi_ext"
+tap_ok $? "the refusal has at most 32 lines, each well under 512 octets"
+# phimilter logs the message under Postfix's queue id (it asked for the {i} macro)
+qid=$(grep 'milter-reject: END-OF-MESSAGE' "$PFX_LOG" | tail -1 | sed -n 's/.*\]: \([0-9A-F]\{6,\}\): milter-reject:.*/\1/p')
+[ -n "$qid" ] && pfx_wait_log "$PFX_MLOG" "$qid.*phi.*reject|$qid.*reject.*phi" 5
+tap_ok $? "phimilter's log has a line for the refused message with Postfix's queue id, its verdict and action" || {
+  tap_diag "queue id: ${qid:-none found}"; show "$PFX_MLOG"; }
 pfx_sleep 1
 [ "$(pfx_sink_count)" -eq 0 ]
 tap_ok $? "nothing of the refused message is delivered"
