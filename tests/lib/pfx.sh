@@ -24,7 +24,12 @@
 #
 # Nothing on the system changes: the instance has its own config, queue, data
 # and log; only loopback ports chosen at run time are used. /etc/postfix/main.cf
-# is not touched.
+# is not touched (nor needed: as root, `sendmail -C DIR` and its set-gid
+# postdrop accept the private config directory without it being listed in
+# alternate_config_directories). Every service runs unchrooted, so the
+# milter socket path is the plain one. The socket directory is set-group-id
+# group postfix, so phimilter's 0660 socket is reachable by smtpd and cleanup.
+# Also: pfx_header FILE NAME (unfolded header values), pfx_strip_received FILE.
 
 PFX_PY=/usr/bin/python3
 [ -x "$PFX_PY" ] || PFX_PY=python3
