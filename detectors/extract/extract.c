@@ -175,6 +175,13 @@ int extract_part(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 	/* 1. embedded messages */
 	if (strcmp(ct, "message/rfc822") == 0 || strcmp(ct, "message/global") == 0 || strcmp(ext, "eml") == 0)
 		return run(d, part, PHI_FMT_RFC822, x_rfc822_extract, 0, p, n);
+	/* Encrypted or opaque S/MIME: nothing readable; policy must know. */
+	if (strcmp(ct, "application/pkcs7-mime") == 0 || strcmp(ct, "application/x-pkcs7-mime") == 0 ||
+	    strcmp(ext, "p7m") == 0) {
+		d->parts[part].format = PHI_FMT_BINARY;
+		doc_unscannable(d, part, "encrypted");
+		return PHI_OK;
+	}
 	/* 2. strong magic */
 	if (x_pdf_sniff(p, n))
 		return run(d, part, PHI_FMT_PDF, x_pdf_extract, 0, p, n);

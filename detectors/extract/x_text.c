@@ -13,7 +13,8 @@
  *     "application/fhir+json", format fhir, x_fhir; pasted CDA XML
  *     ("<ClinicalDocument" .. "</ClinicalDocument>"): child
  *     "application/hl7-cda+xml", format ccda, x_ccda.
- * The pasted text also stays in the parent's free text: a duplicate finding
+ * An armoured "BEGIN PGP MESSAGE" block makes the part unscannable
+ * ("encrypted"). The pasted text also stays in the parent's free text: a duplicate finding
  * costs less than a missed one. At most X_TEXT_EMBED_MAX children per part;
  * every search is bounded by the text. Never logs.
  */
@@ -235,6 +236,9 @@ int x_text_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n
 	rc = doc_add_text(d, part, PHI_F_NONE, NULL, p, n, 0);
 	if (rc != PHI_OK && rc != PHI_ELIMIT)
 		return rc;
+	/* An armoured PGP message (inline or PGP/MIME) cannot be read. */
+	if (memmem(p, n, "-----BEGIN PGP MESSAGE-----", 27))
+		doc_unscannable(d, part, "encrypted");
 	/* A limit on a child (parts, depth) ends the search, not the scan. */
 	rc = uu_blocks(d, part, p, n, &made);
 	if (rc == PHI_OK && memmem(p, n, "MSH|", 4))

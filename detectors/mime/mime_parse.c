@@ -142,6 +142,14 @@ out:
 	return rc == PHI_ELIMIT ? PHI_OK : rc;
 }
 
+static int is_multipart(const unsigned char *v, size_t vl)
+{
+	char t[MIME_TYPE_MAX];
+
+	mime_hdr_token(v, vl, t, sizeof t);
+	return strncmp(t, "multipart/", 10) == 0;
+}
+
 /* Read the header block of an entity into e. When hpart >= 0 the human
  * fields become segments of that part; `note` is the part charged with a
  * cut header. Returns PHI_OK, PHI_ENOMEM or PHI_ETIME. */
@@ -201,7 +209,12 @@ static int parse_headers(struct phi_doc *d, const unsigned char *p, size_t n, st
 					doc_unscannable(d, hpart >= 0 ? hpart : note, "limit max_header_bytes");
 				}
 			}
-			if (name_is(nm, nl, "content-type") && !e->ct)
+			/* A repeated Content-Type could make readers disagree on
+			 * the structure (Postfix tracks the same): a multipart
+			 * reading wins, since it decodes more and falls back to
+			 * text when no delimiter is found. */
+			if (name_is(nm, nl, "content-type") && (!e->ct || (!is_multipart(e->ct, e->ctl) &&
+			                                                    is_multipart(v, vl))))
 				e->ct = v, e->ctl = vl;
 			else if (name_is(nm, nl, "content-transfer-encoding") && !e->cte)
 				e->cte = v, e->ctel = vl;

@@ -241,6 +241,29 @@ static void t_words(void)
 	phi_scan_free(s);
 }
 
+/* Ambiguous or unreadable structure. */
+static void t_ambiguous_and_encrypted(void)
+{
+	const char *two =
+		"Content-Type: text/plain\nContent-Type: multipart/mixed; boundary=h\n\n"
+		"--h\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\naGlkZGVu\n--h--\n";
+	const char *enc =
+		"Content-Type: multipart/mixed; boundary=e\n\n"
+		"--e\nContent-Type: application/pkcs7-mime; smime-type=enveloped-data\n"
+		"Content-Transfer-Encoding: base64\n\nMIAGCSqGSIb3DQEHA6CAMIACAQAx\n"
+		"--e\nContent-Type: application/octet-stream\n\n-----BEGIN PGP MESSAGE-----\n\nhQEMA\n-----END PGP MESSAGE-----\n"
+		"--e--\n";
+	struct phi_scan *s = scan(two);
+
+	T_OK(text_is(s, "1", "hidden"), "repeated Content-Type: the multipart reading wins");
+	phi_scan_free(s);
+	s = scan(enc);
+	T_OK(unscannable(s, "encrypted") && part(s, "1") && part(s, "1")->unscannable,
+	     "S/MIME enveloped data is unscannable (encrypted)");
+	T_OK(part(s, "2") && part(s, "2")->unscannable, "armoured PGP message is unscannable (encrypted)");
+	phi_scan_free(s);
+}
+
 /* Raw 8-bit header text is read in the message's own charset. */
 static void t_raw_header_charset(void)
 {
@@ -514,6 +537,7 @@ int main(void)
 	t_words();
 	t_rfc822_digest();
 	t_raw_header_charset();
+	t_ambiguous_and_encrypted();
 	t_limits();
 	t_uuencode_and_pasted();
 	t_line_end_independence();
