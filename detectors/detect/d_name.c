@@ -37,6 +37,9 @@ static const char *const stop[] = {
 	"mr", "mrs", "ms", "miss", "mx", "st", "street", "ave", "road", "suite", "po", "box",
 	"project", "quarterly", "weekly", "monthly", "annual", "board", "office", "budget",
 	"schedule", "training", "holiday", "welcome", "important", "reminder", "invitation",
+	"full", "first", "last", "middle", "given", "legal", "preferred", "printed", "print",
+	"signature", "insert", "enter", "type", "xxx", "yes", "no", "see", "attached", "same",
+	"above", "below", "redacted", "withheld", "anonymous", "confidential", "private",
 };
 
 static int is_stop(const unsigned char *t, size_t a, size_t b)

@@ -114,6 +114,7 @@ static const struct {
 	{ "ndc accepts 5-4-2 after NDC", "NDC 12345-6789-01", PHI_T_NDC, M, 1 },
 	{ "name after a patient label", "Patient: Jane Roe\nDOB: 03/14/1962", PHI_T_PERSON_NAME, M, 1 },
 	{ "name rejects a heading after patient", "Patient: Rights and Responsibilities", PHI_T_PERSON_NAME, L, 0 },
+	{ "name rejects a form placeholder", "Patient Name: Full Name\nDOB: MM/DD/YYYY", PHI_T_PERSON_NAME, L, 0 },
 	{ "dear name is medium with health words", "Dear Sal Flatley,\nYou were treated for acute bronchitis; take metformin.", PHI_T_PERSON_NAME, M, 1 },
 	{ "dear name is low without health words", "Dear Sal Flatley,\nthe meeting moved to Friday.", PHI_T_PERSON_NAME, M, 0 },
 	{ "street address is found", "Address: 3140 Erdman Valley Suite 912, Norwood, MA 02062", PHI_T_ADDRESS, M, 1 },
