@@ -12,20 +12,18 @@
  *
  * DOCX/XLSX/PPTX and ODT/ODS/ODP are recognised by their member names; their
  * document text is extracted into the archive part itself (x_ooxml.c-style
- * text rules in ooxml_text below) instead of recursing into every XML member;
+ * text rules in x_ooxml.c) instead of recursing into every XML member;
  * embedded objects and media are still child parts. Never logs.
  */
 #include <stdint.h>
 #include <stdlib.h>
-#include <stdio.h>
 #include <string.h>
 #include "extract.h"
-#include "xml.h"
 #include "zinflate.h"
+#include "ooxml.h"
 #include "mime/charset.h"
 
 #define ZIP_NAME_MAX 255
-#define XML_DEPTH 256
 
 struct zent {
 	size_t cd_index;        /* order in the central directory */
@@ -164,7 +162,6 @@ struct zctx {
 	struct zent *ents;      /* owned */
 	size_t nents, capents;
 	size_t text_off;        /* running offset of office text in the part */
-	unsigned cells;         /* spreadsheet cell segments so far */
 	int truncated_said;
 };
 
@@ -204,276 +201,6 @@ static int entry_decode(struct zctx *z, const struct zent *e, const unsigned cha
 		return PHI_OK;
 	}
 	return zinf_inflate(z->d, data, avail, ZINF_RAW, maxo, z->d->lim.max_ratio, out, used, why);
-}
-
-/* --- office text --- */
-
-enum omode { OM_OOXML, OM_ODF, OM_ALL, OM_SHEET };
-
-struct sstr {
-	struct phi_buf buf;     /* owned: all shared strings, back to back */
-	size_t *off;            /* owned: start of string i; off[count] = end */
-	size_t count, cap;
-};
-
-#define SST_MAX 1000000u
-
-static int sst_load(struct zctx *z, const unsigned char *x, size_t n, struct sstr *s)
-{
-	struct xml_reader r;
-	enum xml_tok t;
-	unsigned in_t = 0, in_rph = 0, in_si = 0;
-	int rc = PHI_OK;
-
-	xml_init(&r, x, n, XML_DEPTH, 64 * 1024);
-	while ((t = xml_next(&r)) != XML_EOF && t != XML_ERROR) {
-		if ((rc = doc_budget(z->d)) != PHI_OK)
-			break;
-		if (t == XML_OPEN) {
-			if (xml_is(&r, "si")) {
-				if (s->count >= SST_MAX)
-					break;
-				if (s->count + 2 > s->cap) {
-					size_t nc = s->cap ? s->cap * 2 : 256;
-					size_t *no = realloc(s->off, nc * sizeof *no);
-					if (!no) {
-						rc = PHI_ENOMEM;
-						break;
-					}
-					s->off = no;
-					s->cap = nc;
-				}
-				s->off[s->count] = s->buf.len;
-				in_si = 1;
-			} else if (xml_is(&r, "t")) {
-				in_t = r.depth;
-			} else if (xml_is(&r, "rPh")) {
-				in_rph = r.depth; /* phonetic reading: not the text */
-			}
-		} else if (t == XML_CLOSE) {
-			if (xml_is(&r, "si") && in_si) {
-				s->count++;
-				s->off[s->count] = s->buf.len;
-				in_si = 0;
-			} else if (xml_is(&r, "t")) {
-				in_t = 0;
-			} else if (xml_is(&r, "rPh")) {
-				in_rph = 0;
-			}
-		} else if (t == XML_TEXT && in_si && in_t && !in_rph) {
-			if (phi_buf_append(&s->buf, r.text.data, r.text.len) == PHI_ENOMEM) {
-				rc = PHI_ENOMEM;
-				break;
-			}
-		}
-	}
-	if (in_si && s->off) { /* unterminated last string */
-		s->count++;
-		s->off[s->count] = s->buf.len;
-	}
-	xml_free(&r);
-	return rc;
-}
-
-/* Column index (0-based) of a cell reference such as "AB12"; -1 if none. */
-static long col_of(const unsigned char *r, size_t n)
-{
-	long c = 0;
-	size_t i;
-	for (i = 0; i < n && i < 4; i++) {
-		unsigned ch = r[i];
-		if (ch >= 'a' && ch <= 'z')
-			ch -= 32;
-		if (ch < 'A' || ch > 'Z')
-			break;
-		c = c * 26 + (ch - 'A' + 1);
-	}
-	return i ? c - 1 : -1;
-}
-
-static int put(struct phi_buf *o, const void *p, size_t n)
-{
-	int rc = phi_buf_append(o, p, n);
-	return rc == PHI_ENOMEM ? PHI_ENOMEM : rc;
-}
-
-#define SHEET_COLS 512
-#define SHEET_HDR 64
-#define SHEET_CELLS 200000u
-
-/* A spreadsheet cell: in the first row it names its column; below, it is a
- * PHI_F_TABLE_CELL segment named by that header (as x_csv does), at its
- * offset in the sheet text. */
-static int sheet_cell(struct zctx *z, char (*hdr)[SHEET_HDR], unsigned row, long col,
-                      const unsigned char *v, size_t vn, size_t off)
-{
-	char name[SHEET_HDR];
-	int rc;
-
-	if (row == 0) {
-		if (col >= 0 && col < SHEET_COLS) {
-			size_t k = vn < SHEET_HDR - 1 ? vn : SHEET_HDR - 1;
-			memcpy(hdr[col], v, k);
-			hdr[col][k] = 0;
-		}
-		return PHI_OK;
-	}
-	if (z->cells >= SHEET_CELLS)
-		return PHI_OK;
-	z->cells++;
-	if (col >= 0 && col < SHEET_COLS && hdr[col][0])
-		snprintf(name, sizeof name, "%s", hdr[col]);
-	else
-		snprintf(name, sizeof name, "column %ld", col + 1);
-	rc = doc_add_text(z->d, z->part, PHI_F_TABLE_CELL, name, v, vn, off);
-	return rc == PHI_ELIMIT ? PHI_ELIMIT : rc;
-}
-
-/* Text of one office XML member into out, by mode. Returns PHI_OK,
- * PHI_ELIMIT (out full), PHI_ENOMEM or PHI_ETIME. */
-static int office_text(struct zctx *z, const unsigned char *x, size_t n, enum omode m,
-                       const struct sstr *ss, struct phi_buf *out)
-{
-	struct xml_reader r;
-	struct phi_buf a, cell;
-	enum xml_tok t;
-	unsigned in_t = 0, in_tabs = 0, in_p = 0, in_cell = 0, in_v = 0, in_instr = 0;
-	int shared = 0;
-	long cell_col = -1, last_col = -1;
-	unsigned row = 0;
-	size_t vstart;
-	char (*hdr)[SHEET_HDR] = NULL;
-	int rc = PHI_OK;
-
-	if (m == OM_SHEET && !(hdr = calloc(SHEET_COLS, sizeof *hdr)))
-		return PHI_ENOMEM;
-	xml_init(&r, x, n, XML_DEPTH, 1024 * 1024);
-	phi_buf_init(&a, 256);
-	phi_buf_init(&cell, 1024 * 1024);
-	while (rc == PHI_OK && (t = xml_next(&r)) != XML_EOF && t != XML_ERROR) {
-		if ((rc = doc_budget(z->d)) != PHI_OK)
-			break;
-		if (m == OM_ALL) {
-			if (t == XML_TEXT) {
-				size_t s = 0, e = r.text.len;
-				while (s < e && (r.text.data[s] <= ' '))
-					s++;
-				while (e > s && r.text.data[e - 1] <= ' ')
-					e--;
-				if (e > s && (rc = put(out, r.text.data + s, e - s)) == PHI_OK)
-					rc = put(out, "\n", 1);
-			}
-			continue;
-		}
-		if (m == OM_SHEET) {
-			if (t == XML_OPEN && xml_is(&r, "c")) {
-				in_cell = 1;
-				phi_buf_reset(&cell);
-				shared = xml_attr(&r, "t", &a) && a.len == 1 && a.data[0] == 's';
-				cell_col = xml_attr(&r, "r", &a) ? col_of(a.data, a.len) : -1;
-			} else if (t == XML_OPEN && (xml_is(&r, "v") || xml_is(&r, "t")) && in_cell) {
-				in_v = 1;
-			} else if (t == XML_CLOSE && (xml_is(&r, "v") || xml_is(&r, "t"))) {
-				in_v = 0;
-			} else if (t == XML_TEXT && in_v) {
-				rc = put(&cell, r.text.data, r.text.len);
-			} else if (t == XML_CLOSE && xml_is(&r, "c") && in_cell) {
-				long c = cell_col, tabs;
-				in_cell = 0;
-				if (c <= last_col)
-					c = last_col + 1;
-				tabs = last_col < 0 ? c : c - last_col;
-				if (tabs > 64)
-					tabs = 64;
-				while (tabs-- > 0 && rc == PHI_OK)
-					rc = put(out, "\t", 1);
-				last_col = c;
-				if (rc != PHI_OK)
-					break;
-				vstart = out->len;
-				if (shared && ss) {
-					unsigned long idx = 0;
-					size_t k;
-					int ok = cell.len > 0 && cell.len < 10;
-					for (k = 0; ok && k < cell.len; k++) {
-						if (cell.data[k] < '0' || cell.data[k] > '9')
-							ok = 0;
-						else
-							idx = idx * 10 + (cell.data[k] - '0');
-					}
-					if (ok && idx < ss->count)
-						rc = put(out, ss->buf.data + ss->off[idx], ss->off[idx + 1] - ss->off[idx]);
-				} else if (cell.len) {
-					rc = put(out, cell.data, cell.len);
-				}
-				if (rc == PHI_OK && out->len > vstart)
-					rc = sheet_cell(z, hdr, row, c, out->data + vstart, out->len - vstart,
-					                z->text_off + vstart);
-			} else if (t == XML_CLOSE && xml_is(&r, "row")) {
-				if (last_col >= 0)
-					row++;
-				last_col = -1;
-				rc = put(out, "\n", 1);
-			}
-			continue;
-		}
-		if (m == OM_OOXML) {
-			if (t == XML_OPEN) {
-				if (xml_is(&r, "t") || xml_is(&r, "delText"))
-					in_t = r.self_closing ? 0 : 1;
-				else if (xml_is(&r, "instrText"))
-					in_instr = 1;
-				else if (xml_is(&r, "tabs"))
-					in_tabs = 1;
-				else if (xml_is(&r, "tab") && !in_tabs)
-					rc = put(out, "\t", 1);
-				else if (xml_is(&r, "br") || xml_is(&r, "cr"))
-					rc = put(out, "\n", 1);
-			} else if (t == XML_CLOSE) {
-				if (xml_is(&r, "t") || xml_is(&r, "delText"))
-					in_t = 0;
-				else if (xml_is(&r, "instrText"))
-					in_instr = 0;
-				else if (xml_is(&r, "tabs"))
-					in_tabs = 0;
-				else if (xml_is(&r, "p"))
-					rc = put(out, "\n", 1);
-			} else if (t == XML_TEXT && in_t && !in_instr) {
-				rc = put(out, r.text.data, r.text.len);
-			}
-			continue;
-		}
-		/* OM_ODF */
-		if (t == XML_OPEN) {
-			if (xml_is(&r, "p") || xml_is(&r, "h"))
-				in_p++;
-			else if (xml_is(&r, "s"))
-				rc = put(out, " ", 1);
-			else if (xml_is(&r, "tab"))
-				rc = put(out, "\t", 1);
-			else if (xml_is(&r, "line-break"))
-				rc = put(out, "\n", 1);
-			else if (xml_is(&r, "table-cell") || xml_is(&r, "covered-table-cell"))
-				in_cell++;
-		} else if (t == XML_CLOSE) {
-			if ((xml_is(&r, "p") || xml_is(&r, "h")) && in_p) {
-				in_p--;
-				rc = put(out, in_cell ? " " : "\n", 1);
-			} else if ((xml_is(&r, "table-cell") || xml_is(&r, "covered-table-cell")) && in_cell) {
-				in_cell--;
-				rc = put(out, "\t", 1);
-			} else if (xml_is(&r, "table-row")) {
-				rc = put(out, "\n", 1);
-			}
-		} else if (t == XML_TEXT && in_p) {
-			rc = put(out, r.text.data, r.text.len);
-		}
-	}
-	xml_free(&r);
-	phi_buf_free(&a);
-	phi_buf_free(&cell);
-	free(hdr);
-	return rc;
 }
 
 /* --- office detection --- */
@@ -549,10 +276,10 @@ static enum phi_format office_kind(struct zctx *z)
 /* Is entry e one whose text the office extraction reads, and how? Returns
  * 1 with *m set; 0 for members that are office plumbing (skipped) ; -1 for
  * members that are not (embedded files, media: child parts). */
-static int office_member(enum phi_format k, const struct zent *e, enum omode *m)
+static int office_member(enum phi_format k, const struct zent *e, enum ooxml_mode *m)
 {
 	if (ename_is(e, "docProps/core.xml") || ename_is(e, "meta.xml")) {
-		*m = OM_ALL;
+		*m = OOXML_ALL;
 		return 1;
 	}
 	switch (k) {
@@ -560,30 +287,30 @@ static int office_member(enum phi_format k, const struct zent *e, enum omode *m)
 		if (ename_is(e, "word/document.xml") || ename_pre_suf(e, "word/header", ".xml") ||
 		    ename_pre_suf(e, "word/footer", ".xml") || ename_is(e, "word/footnotes.xml") ||
 		    ename_is(e, "word/endnotes.xml") || ename_pre_suf(e, "word/comments", ".xml")) {
-			*m = OM_OOXML;
+			*m = OOXML_RUNS;
 			return 1;
 		}
 		break;
 	case PHI_FMT_XLSX:
 		if (ename_pre_suf(e, "xl/worksheets/sheet", ".xml")) {
-			*m = OM_SHEET;
+			*m = OOXML_SHEET;
 			return 1;
 		}
 		if (ename_pre_suf(e, "xl/comments", ".xml") || ename_pre_suf(e, "xl/drawings/drawing", ".xml")) {
-			*m = OM_OOXML;
+			*m = OOXML_RUNS;
 			return 1;
 		}
 		break;
 	case PHI_FMT_PPTX:
 		if (ename_pre_suf(e, "ppt/slides/slide", ".xml") || ename_pre_suf(e, "ppt/notesSlides/", ".xml") ||
 		    ename_pre_suf(e, "ppt/comments/", ".xml")) {
-			*m = OM_OOXML;
+			*m = OOXML_RUNS;
 			return 1;
 		}
 		break;
 	default:
 		if (ename_is(e, "content.xml") || ename_is(e, "styles.xml")) {
-			*m = OM_ODF;
+			*m = OOXML_ODF;
 			return 1;
 		}
 		break;
@@ -880,7 +607,8 @@ static int scan_local(struct zctx *z)
 
 static int office_extract(struct zctx *z, enum phi_format kind)
 {
-	struct sstr ss;
+	struct ooxml_sst ss;
+	struct ooxml_ctx oc;
 	struct phi_buf raw, text;
 	const struct zent *sse;
 	const char *why;
@@ -888,6 +616,9 @@ static int office_extract(struct zctx *z, enum phi_format kind)
 	int rc = PHI_OK;
 
 	memset(&ss, 0, sizeof ss);
+	memset(&oc, 0, sizeof oc);
+	oc.d = z->d;
+	oc.part = z->part;
 	phi_buf_init(&ss.buf, z->d->lim.max_entry_bytes);
 	z->d->parts[z->part].format = kind;
 	if (kind == PHI_FMT_XLSX && (sse = find_ent(z, "xl/sharedStrings.xml")) != NULL) {
@@ -897,14 +628,14 @@ static int office_extract(struct zctx *z, enum phi_format kind)
 		if (why)
 			doc_unscannable(z->d, z->part, why);
 		if (rc != PHI_ENOMEM && rc != PHI_ETIME && raw.len)
-			rc = sst_load(z, raw.data, raw.len, &ss);
+			rc = ooxml_sst_load(&oc, raw.data, raw.len, &ss);
 		if (rc != PHI_ENOMEM && rc != PHI_ETIME)
 			rc = PHI_OK;
 		phi_buf_free(&raw);
 	}
 	for (i = 0; rc == PHI_OK && i < z->nents; i++) {
 		const struct zent *e = &z->ents[i];
-		enum omode m = OM_ALL;
+		enum ooxml_mode m = OOXML_ALL;
 		int k;
 
 		if (e->skip)
@@ -928,7 +659,8 @@ static int office_extract(struct zctx *z, enum phi_format kind)
 		if (why)
 			doc_unscannable(z->d, z->part, why);
 		if (rc != PHI_ENOMEM && rc != PHI_ETIME) {
-			rc = raw.len ? office_text(z, raw.data, raw.len, m, &ss, &text) : PHI_OK;
+			oc.text_off = z->text_off;
+			rc = raw.len ? ooxml_text(&oc, raw.data, raw.len, m, &ss, &text) : PHI_OK;
 			if (rc == PHI_ELIMIT) {
 				doc_unscannable(z->d, z->part, "limit max_entry_bytes");
 				rc = PHI_OK;

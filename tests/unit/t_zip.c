@@ -366,6 +366,26 @@ int main(void)
 	phi_scan_free(s);
 	free(z.p);
 
+	/* PPTX: slides and notes */
+	{
+		static const char slide[] = "<p:sld><p:cSld><p:spTree><p:sp><p:txBody>"
+			"<a:p><a:r><a:t>Case </a:t></a:r><a:r><a:t>review</a:t></a:r></a:p>"
+			"<a:p><a:r><a:t>MRN</a:t></a:r><a:br/><a:r><a:t>42</a:t></a:r></a:p>"
+			"</p:txBody></p:sp></p:spTree></p:cSld></p:sld>";
+		static const char notes[] = "<p:notes><a:p><a:r><a:t>speaker note</a:t></a:r></a:p></p:notes>";
+		memset(&z, 0, sizeof z);
+		zb_add(&z, "ppt/presentation.xml", "<p:presentation/>", 17, 8, 0);
+		zb_add(&z, "ppt/slides/slide1.xml", slide, sizeof slide - 1, 8, 0);
+		zb_add(&z, "ppt/notesSlides/notesSlide1.xml", notes, sizeof notes - 1, 8, 0);
+		zb_add(&z, "ppt/slideLayouts/slideLayout1.xml", "<a:t>layout</a:t>", 17, 8, 0);
+		zb_finish(&z);
+		s = scan_zip(z.p, z.n, &lim, &rc);
+		T_EQ_INT(s->doc.parts[0].format, PHI_FMT_PPTX, "pptx: format set");
+		T_OK(strcmp(part_text(s, 0), "Case review\nMRN\n42\nspeaker note\n") == 0, "pptx: slide and notes text, layouts skipped");
+		phi_scan_free(s);
+		free(z.p);
+	}
+
 	/* ODT */
 	{
 		static const char odt[] = "<office:document-content><office:body><office:text>"
