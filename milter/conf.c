@@ -839,6 +839,55 @@ int conf_reload(const char *path, FILE *errs)
 	return 0;
 }
 
+static int list_equal(const struct conf_list *a, const struct conf_list *b)
+{
+	size_t i;
+
+	if (a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return 0;
+	return 1;
+}
+
+size_t conf_restart_keys(const struct conf *a, const struct conf *b, const char **names, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < conf_nkeys; i++) {
+		const struct conf_key *k = &conf_keys[i];
+		const void *fa = (const char *)a + k->off, *fb = (const char *)b + k->off;
+		int same;
+
+		if (k->reloadable)
+			continue;
+		switch (k->type) {
+		case CONF_T_STR: case CONF_T_SOCKET: case CONF_T_PATH: case CONF_T_FILE: case CONF_T_DIR:
+			same = strcmp(*(char *const *)fa, *(char *const *)fb) == 0;
+			break;
+		case CONF_T_DOMAINS: case CONF_T_TYPES:
+			same = list_equal(fa, fb);
+			break;
+		case CONF_T_SIZE:
+			same = *(const size_t *)fa == *(const size_t *)fb;
+			break;
+		case CONF_T_UINT:
+			same = *(const unsigned *)fa == *(const unsigned *)fb;
+			break;
+		default:
+			same = *(const int *)fa == *(const int *)fb;
+			break;
+		}
+		if (!same) {
+			if (n < max)
+				names[n] = k->name;
+			n++;
+		}
+	}
+	return n;
+}
+
 const char *conf_mode_name(enum conf_mode m)
 {
 	return m == CONF_MODE_MONITOR ? "monitor" : "enforce";

@@ -107,6 +107,11 @@ void conf_set_current(struct conf *c);
  * Returns 0 when swapped, -1 when the old config stays (problems on errs). */
 int conf_reload(const char *path, FILE *errs);
 
+/* Keys marked not reloadable whose value differs between `a` and `b`:
+ * writes up to `max` key names (static strings) to names[], returns how
+ * many differ. Used by reload to say what waits for a restart. */
+size_t conf_restart_keys(const struct conf *a, const struct conf *b, const char **names, size_t max);
+
 /* Names for logs: "enforce"/"monitor", "tempfail"/"accept"/"reject". */
 const char *conf_mode_name(enum conf_mode m);
 const char *conf_on_error_name(enum conf_on_error e);

@@ -210,10 +210,13 @@ static void reload(void)
 	} else {
 		now = conf_acquire_current();
 		log_set_level(now->log_level);
-		if (old && (strcmp(old->socket, now->socket) != 0 || strcmp(old->user, now->user) != 0 ||
-		            strcmp(old->pid_file, now->pid_file) != 0 ||
-		            old->syslog_facility != now->syslog_facility))
-			LOG_AT(LOG_NOTICE, "socket, user, pid_file and syslog_facility take effect at restart");
+		if (old) {
+			const char *keys[8];
+			size_t i, n = conf_restart_keys(old, now, keys, 8);
+
+			for (i = 0; i < n && i < 8; i++)
+				LOG_AT(LOG_NOTICE, "reload: %s changed; it takes effect at restart", keys[i]);
+		}
 		LOG_AT(LOG_NOTICE, "configuration reloaded from %s (mode=%s)", conf_path,
 		       conf_mode_name(now->mode));
 		conf_release(now);

@@ -294,6 +294,24 @@ static void test_refcount_and_swap(void)
 	T_OK(b != a && b->mode == CONF_MODE_ENFORCE, "new config is current");
 	T_EQ_INT(cur->refs, 1, "old config lives on while an in-flight user holds it");
 	T_EQ_INT(cur->mode, CONF_MODE_MONITOR, "in-flight user still sees its config");
+	{
+		const char *names[4];
+
+		T_EQ_INT(conf_restart_keys(cur, b, names, 4), 0, "mode is reloadable: nothing waits for a restart");
+	}
+	put("t.conf", "mode = enforce\nsocket = inet:9999@localhost\nuser = nobody\n");
+	{
+		struct conf *d;
+		const char *names[4];
+		size_t n;
+
+		T_EQ_INT(conf_load(p, &d, NULL), 0, "config with restart-only changes loads");
+		n = d ? conf_restart_keys(b, d, names, 4) : 0;
+		T_EQ_INT(n, 2, "socket and user changes wait for a restart");
+		if (n == 2)
+			T_OK(strcmp(names[0], "socket") == 0 && strcmp(names[1], "user") == 0, "restart keys named");
+		conf_release(d);
+	}
 	conf_release(cur); /* frees A (ASan would catch a use after this) */
 	conf_release(b);
 	conf_set_current(NULL);
