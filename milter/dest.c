@@ -4,6 +4,7 @@
  */
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 #include "dest.h"
 
 const char *dest_class_name(enum dest_class d)
@@ -45,8 +46,10 @@ int dest_domain(const char *addr, char *out, size_t outlen)
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (!isalnum(c) && c != '-' && c != '.' && c != '_' && c != '[' && c != ']' && c != ':')
-			return out[0] = 0, -1;
+		if (!isalnum(c) && c != '-' && c != '.' && c != '_' && c != '[' && c != ']' && c != ':') {
+			out[0] = 0;
+			return -1;
+		}
 		out[i] = (char)tolower(c);
 	}
 	out[n] = 0;
