@@ -302,6 +302,50 @@ int main(void)
 	}
 	free(z.p);
 
+	/* ZIP64: sizes and offset in the extra field, ZIP64 end records */
+	{
+		unsigned char b[512], *q = b;
+		const char *nm = "z64.txt", *data = "zip64 entry";
+		size_t nl = strlen(nm), dl = strlen(data), lho = 0, cdo, cdn, z64;
+		unsigned long crc = crc32(0, (const unsigned char *)data, (uInt)dl);
+		memset(b, 0, sizeof b);
+		memcpy(q, "PK\3\4", 4); le16(q + 4, 45); le32(q + 14, crc); le32(q + 18, dl); le32(q + 22, dl);
+		le16(q + 26, (unsigned)nl); q += 30; memcpy(q, nm, nl); q += nl; memcpy(q, data, dl); q += dl;
+		cdo = (size_t)(q - b);
+		memcpy(q, "PK\1\2", 4); le16(q + 4, 45); le16(q + 6, 45); le32(q + 16, crc);
+		le32(q + 20, 0xFFFFFFFFul); le32(q + 24, 0xFFFFFFFFul); le16(q + 28, (unsigned)nl); le16(q + 30, 28);
+		le32(q + 42, 0xFFFFFFFFul); q += 46; memcpy(q, nm, nl); q += nl;
+		le16(q, 1); le16(q + 2, 24); le32(q + 4, dl); le32(q + 12, dl); le32(q + 20, lho); q += 28;
+		cdn = (size_t)(q - b) - cdo;
+		z64 = (size_t)(q - b);
+		memcpy(q, "PK\6\6", 4); le32(q + 4, 44); le16(q + 12, 45); le16(q + 14, 45);
+		le32(q + 24, 1); le32(q + 32, 1); le32(q + 40, cdn); le32(q + 48, cdo); q += 56;
+		memcpy(q, "PK\6\7", 4); le32(q + 8, z64); le32(q + 16, 1); q += 20;
+		memcpy(q, "PK\5\6", 4); le16(q + 8, 0xFFFF); le16(q + 10, 0xFFFF); le32(q + 12, 0xFFFFFFFFul);
+		le32(q + 16, 0xFFFFFFFFul); q += 22;
+		s = scan_zip(b, (size_t)(q - b), &lim, &rc);
+		T_OK(s->doc.nparts == 2 && strcmp(part_text(s, 1), "zip64 entry") == 0, "zip64: entry read through the ZIP64 fields");
+		T_EQ_INT(s->doc.parts[0].unscannable, 0, "zip64: archive scannable");
+		phi_scan_free(s);
+		/* ZIP64 extra field missing: unscannable, no crash */
+		b[cdo + 30] = 0;
+		s = scan_zip(b, (size_t)(q - b), &lim, &rc);
+		T_OK(has_why(s, "zip64"), "zip64: unreadable fields reported");
+		phi_scan_free(s);
+	}
+
+	/* lying sizes: the directory claims more data than the file holds */
+	memset(&z, 0, sizeof z);
+	zb_add(&z, "a.txt", "short", 5, 0, 0);
+	le32(z.cd + 20, 0x7FFFFFF0ul);
+	le32(z.cd + 24, 0x7FFFFFF0ul);
+	zb_finish(&z);
+	s = scan_zip(z.p, z.n, &lim, &rc);
+	T_OK(s->doc.nparts == 2 && s->doc.parts[1].unscannable, "lying size: entry marked truncated");
+	T_OK(has_why(s, "truncated"), "lying size: reason truncated");
+	phi_scan_free(s);
+	free(z.p);
+
 	/* overlapping entries: two directory records for one local entry */
 	memset(&z, 0, sizeof z);
 	zb_add(&z, "a.txt", "overlap data", 12, 0, 0);
