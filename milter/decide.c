@@ -103,6 +103,15 @@ void decide_message(const struct conf *c, const struct mctx *m, const struct phi
 		out->action = pd.action;
 		out->worst = pd;
 	}
+	/* Redirect to the portal is not built yet: it is applied, and so
+	 * logged, as a reject (the reply still points to the portal). */
+	for (d = 0; d < DEST__COUNT; d++)
+		if (out->class_action[d] == POLICY_REDIRECT)
+			out->class_action[d] = POLICY_REJECT;
+	if (out->would == POLICY_REDIRECT)
+		out->would = POLICY_REJECT;
+	if (out->action == POLICY_REDIRECT)
+		out->action = POLICY_REJECT;
 	decide_types(phi_scan_type_counts(s), '=', ", ", out->findings_hdr, sizeof out->findings_hdr);
 	if (strcmp(out->findings_hdr, "-") == 0)
 		out->findings_hdr[0] = 0;

@@ -21,7 +21,7 @@
 
 struct decide_result {
 	enum phi_verdict verdict;
-	enum policy_action action;          /* applied to the message (REDIRECT shown as such) */
+	enum policy_action action;          /* applied to the message (never REDIRECT yet: reject) */
 	enum policy_action would;           /* what enforce mode does */
 	struct policy_decision worst;       /* the decision behind `would` */
 	unsigned rcpts[DEST__COUNT];        /* recipients per class */

@@ -188,6 +188,31 @@ static void test_decide_truncated(void)
 	T_OK(d.action == POLICY_TAG && d.would == POLICY_REJECT, "monitor: tag, would reject");
 	phi_scan_free(s);
 
+	/* portal configured: policy says redirect, applied (and logged) as reject */
+	{
+		struct conf *pc = load("portal_url = https://portal.example.org/{id}?t={token}\n");
+
+		/* synthetic SSN with health context (the detectors decide phi) */
+		static const char msg[] = "Subject: labs\r\n\r\nPatient diagnosis diabetes, SSN 371-42-8195, "
+		                          "admitted to hospital for insulin therapy.\r\n";
+
+		if (pc) {
+			s = phi_scan_new(pc->engine, &pc->limits, NULL, NULL);
+			phi_scan_message(s, (const unsigned char *)msg, sizeof msg - 1);
+			decide_message(pc, m, s, &d);
+			if (d.verdict == PHI_VERDICT_PHI) {
+				T_OK(d.action == POLICY_REJECT && d.would == POLICY_REJECT &&
+				     d.class_action[DEST_EXTERNAL] == POLICY_REJECT,
+				     "portal set, phi to external: redirect is applied and logged as reject");
+				T_EQ_STR(d.worst.rule, "default.external.phi", "rule of the external phi cell");
+			} else {
+				printf("ok %d - # SKIP detectors do not call the sample phi yet\n", ++tap_n);
+			}
+			phi_scan_free(s);
+			conf_release(pc);
+		}
+	}
+
 	/* clean, untruncated, external only: accept */
 	mctx_begin(m, load(""));
 	mctx_add_rcpt(m, "x@elsewhere.example");
