@@ -3,6 +3,7 @@
  *
  * Order, so that a misnamed or octet-stream attachment is still read:
  *   1. message/rfc822 and message/global are embedded messages, always;
+ *      S/MIME enveloped data (pkcs7-mime, .p7m) is unscannable "encrypted";
  *   2. strong magic bytes (PDF, ZIP, gzip, DICOM, images, RTF) win over the
  *      declared type, since senders and clients mislabel attachments;
  *   3. the declared content type, then the file name extension;

@@ -274,7 +274,7 @@ int mime_hdr_param(const unsigned char *p, size_t n, const char *want, int raw,
 	struct phi_buf tmp;
 	size_t wl = strlen(want), i = 0, ns, ne, k;
 	char cs[CS_MAX] = "";
-	int rc = PHI_OK, nsec = 0, found = 0;
+	int rc = PHI_OK, found = 0;
 
 	memset(sec, 0, sizeof sec);
 	/* Skip the type token up to the first ';' outside quotes. */
@@ -335,10 +335,8 @@ int mime_hdr_param(const unsigned char *p, size_t n, const char *want, int raw,
 				idx = idx * 10 + (unsigned)(p[k++] - '0');
 			if (k < ne && p[k] == '*')
 				v.encoded = 1, k++;
-			if (k == ne && idx < SECTIONS_MAX && !sec[idx].set) {
+			if (k == ne && idx < SECTIONS_MAX && !sec[idx].set)
 				sec[idx] = v;
-				nsec++;
-			}
 		}
 	}
 	phi_buf_init(&tmp, out->max);
@@ -388,7 +386,6 @@ int mime_hdr_param(const unsigned char *p, size_t n, const char *want, int raw,
 				rc = decode_words(tmp.data ? tmp.data : (const unsigned char *)"", tmp.len, NULL, out);
 		}
 	}
-	(void)nsec;
 	phi_buf_free(&tmp);
 	if (rc != PHI_OK)
 		return rc;
