@@ -147,8 +147,9 @@ void cand_scan(struct det_seg *ds)
 			resume = r;
 			continue;
 		}
-		/* a token: alnum with inner single '-' or '.' */
-		j = i;
+		/* a token: alnum with inner single '-' or '.'; the one pass measured its first run */
+		j = ds->cands[ci].b;
+		fl = (unsigned char)ds->cands[ci].cls;
 		for (;;) {
 			while (j < n && (det_cls[t[j]] & (DC_DIGIT | DC_ALPHA)))
 				fl |= det_cls[t[j++]];
@@ -163,14 +164,21 @@ void cand_scan(struct det_seg *ds)
 		r = j;
 		if (IS_DIGIT(c) && i >= num_until && !(i > 0 && IS_ALNUM(t[i - 1]))) {
 			struct numrun nr;
+			int g, total = 0;
 			num_until = num_parse(ds, i, &nr);
-			d_ssn_num(ds, &nr);
-			d_phone_num(ds, &nr);
-			d_card_num(ds, &nr);
-			d_npi_num(ds, &nr);
-			d_ip4_num(ds, &nr);
-			d_codes_num(ds, &nr);
-			d_zip_num(ds, &nr);
+			for (g = 0; g < nr.ng; g++)
+				total += nr.gl[g];
+			/* "3", "2024", "10.5": nothing here has fewer than five digits
+			 * except a dotted quad */
+			if (total >= 5 || nr.ng >= 4) {
+				d_ssn_num(ds, &nr);
+				d_phone_num(ds, &nr);
+				d_card_num(ds, &nr);
+				d_npi_num(ds, &nr);
+				d_ip4_num(ds, &nr);
+				d_codes_num(ds, &nr);
+				d_zip_num(ds, &nr);
+			}
 		}
 		token_checks(ds, i, j, (fl & DC_DIGIT) != 0, (fl & DC_ALPHA) != 0, has_dot, &r);
 		if (j < n && t[j] == ':' && j + 1 < n && (t[j + 1] == ':' || IS_HEX(t[j + 1]))) {

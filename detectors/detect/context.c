@@ -495,7 +495,7 @@ static int flags_ok(const unsigned char *t, size_t n, size_t a, size_t *b, uint3
 	return 1;
 }
 
-static void push_cand(struct det_seg *ds, size_t a, uint32_t kind)
+static void push_cand(struct det_seg *ds, size_t a, size_t b, unsigned kind, unsigned cls)
 {
 	if (ds->ncands == ds->capcands) {
 		size_t nc = ds->capcands ? ds->capcands * 2 : 64;
@@ -508,7 +508,9 @@ static void push_cand(struct det_seg *ds, size_t a, uint32_t kind)
 		ds->capcands = nc;
 	}
 	ds->cands[ds->ncands].a = (uint32_t)a;
-	ds->cands[ds->ncands].kind = kind;
+	ds->cands[ds->ncands].b = (uint32_t)b;
+	ds->cands[ds->ncands].kind = (uint16_t)kind;
+	ds->cands[ds->ncands].cls = (uint16_t)cls;
 	ds->ncands++;
 }
 
@@ -607,9 +609,9 @@ void ctx_scan(struct det_seg *ds)
 		c = t[i];
 		if (det_cls[c] & DC_MARK) {
 			if (c == '@')
-				push_cand(ds, i, CT_AT);
+				push_cand(ds, i, i + 1, CT_AT, 0);
 			else if (i + 1 < n && (t[i + 1] == ':' || IS_HEX(t[i + 1])))
-				push_cand(ds, i, CT_COLON);
+				push_cand(ds, i, i + 1, CT_COLON, 0);
 			i++;
 			continue;
 		}
@@ -620,7 +622,7 @@ void ctx_scan(struct det_seg *ds)
 			j++;
 		}
 		if (fl & DC_DIGIT) {
-			push_cand(ds, i, CT_TOKEN);
+			push_cand(ds, i, j, CT_TOKEN, fl);
 			/* "hba1c", "icd10", "b12" are words too */
 			if (have_terms && IS_ALPHA(c) && j - i <= 8)
 				match_word(ds, i, j);
@@ -630,7 +632,7 @@ void ctx_scan(struct det_seg *ds)
 		/* a word: joined to more by '-', '.' or "://" it is a candidate too */
 		if (j + 1 < n && (((t[j] == '-' || t[j] == '.') && IS_ALNUM(t[j + 1])) ||
 		                  (t[j] == ':' && t[j + 1] == '/')))
-			push_cand(ds, i, CT_TOKEN);
+			push_cand(ds, i, j, CT_TOKEN, fl);
 		if (have_terms && j - i <= 32 &&
 		    (filt_word(&ds->de->terms, t + i, j - i) ||
 		     (j - i > 4 && (t[j - 1] | 0x20) == 's' && filt_word(&ds->de->terms, t + i, j - i - 1)))) {

@@ -37,6 +37,8 @@ static size_t month_name(const unsigned char *p, size_t n, int *m)
 		return 0;
 	w[k] = 0;
 	for (i = 0; i < 12; i++) {
+		if (w[0] != months[i][0] || w[1] != months[i][1])
+			continue;
 		if ((k == 3 && memcmp(w, months[i], 3) == 0) || strcmp(w, months_full[i]) == 0 ||
 		    (k == 4 && i == 8 && strcmp(w, "sept") == 0)) {
 			*m = (int)i + 1;

@@ -30,7 +30,7 @@ static int filler(const unsigned char *t, size_t a, size_t b)
 		buf[i] = (char)(t[a + i] >= 'A' && t[a + i] <= 'Z' ? t[a + i] + 32 : t[a + i]);
 	buf[n] = 0;
 	for (i = 0; i < sizeof w / sizeof w[0]; i++)
-		if (!strcmp(buf, w[i]))
+		if (w[i][0] == buf[0] && !strcmp(buf, w[i]))
 			return 1;
 	return 0;
 }

@@ -53,7 +53,7 @@ static int is_stop(const unsigned char *t, size_t a, size_t b)
 		w[i] = (char)(t[a + i] >= 'A' && t[a + i] <= 'Z' ? t[a + i] + 32 : t[a + i]);
 	w[n] = 0;
 	for (i = 0; i < sizeof stop / sizeof stop[0]; i++)
-		if (!strcmp(w, stop[i]))
+		if (stop[i][0] == w[0] && !strcmp(w, stop[i]))
 			return 1;
 	return 0;
 }
@@ -111,7 +111,7 @@ static int is_label_word(const unsigned char *t, size_t a, size_t b)
 		buf[i] = (char)(t[a + i] | 0x20);
 	buf[n] = 0;
 	for (i = 0; i < sizeof w / sizeof w[0]; i++)
-		if (!strcmp(buf, w[i]))
+		if (w[i][0] == buf[0] && !strcmp(buf, w[i]))
 			return 1;
 	return 0;
 }

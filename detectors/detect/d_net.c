@@ -83,7 +83,7 @@ static int known_tld(const unsigned char *t, size_t a, size_t b)
 		w[i] = (char)lc(t[a + i]);
 	w[n] = 0;
 	for (i = 0; i < sizeof tl / sizeof tl[0]; i++)
-		if (!strcmp(w, tl[i]))
+		if (tl[i][0] == w[0] && !strcmp(w, tl[i]))
 			return 1;
 	return 0;
 }

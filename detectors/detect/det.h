@@ -99,7 +99,9 @@ enum {
 
 struct cand_tok {
 	uint32_t a;     /* offset in the segment */
-	uint32_t kind;  /* CT_* */
+	uint32_t b;     /* CT_TOKEN: end of its first letters-and-digits run */
+	uint16_t kind;  /* CT_* */
+	uint16_t cls;   /* CT_TOKEN: DC_* bits of that run */
 };
 
 /* Per-segment working state; hits and cands are reused across segments of one scan. */
