@@ -57,6 +57,53 @@ static unsigned char *zlib_of(const void *in, size_t n, size_t *outn)
 	return o;
 }
 
+/* PDF LZW (EarlyChange 1) encoder: a plain dictionary search, test-sized. */
+static size_t lzw_of(const unsigned char *in, size_t n, unsigned char *out, size_t cap)
+{
+	static unsigned short pre[4096];
+	static unsigned char suf[4096];
+	unsigned next = 258, width = 9, w = 4096;
+	unsigned long bits = 0;
+	unsigned nbits = 0;
+	size_t o = 0, i;
+
+#define EMIT(code) do { bits = bits << width | (code); nbits += width; \
+		while (nbits >= 8 && o < cap) { out[o++] = (unsigned char)(bits >> (nbits - 8)); nbits -= 8; } } while (0)
+	EMIT(256u);
+	for (i = 0; i < n; i++) {
+		unsigned c = in[i], k, found = 4096;
+		if (w == 4096) {
+			w = c;
+			continue;
+		}
+		for (k = 258; k < next; k++)
+			if (pre[k] == w && suf[k] == c) {
+				found = k;
+				break;
+			}
+		if (found != 4096) {
+			w = found;
+			continue;
+		}
+		EMIT(w);
+		if (next < 4000) {
+			pre[next] = (unsigned short)w;
+			suf[next] = (unsigned char)c;
+			next++;
+			if (next >= (1u << width) && width < 12)
+				width++;
+		}
+		w = c;
+	}
+	if (w != 4096)
+		EMIT(w);
+	EMIT(257u);
+	if (nbits && o < cap)
+		out[o++] = (unsigned char)(bits << (8 - nbits));
+#undef EMIT
+	return o;
+}
+
 static void head(struct pb *b) { b->n = 0; puts_(b, "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"); }
 static void tail(struct pb *b) { puts_(b, "trailer\n<< /Root 1 0 R /Size 9 >>\nstartxref\n0\n%%EOF\n"); }
 
@@ -348,6 +395,44 @@ int main(void)
 		tail(&b);
 		s = run(&b, b.n, &lim);
 		T_OK(strcmp(text(s), "Hi\n") == 0, "ASCII85Decode");
+		phi_scan_free(s);
+	}
+	/* LZW content long enough to switch code widths */
+	{
+		static unsigned char lz[1 << 16];
+		struct pb c = { 0 };
+		int i;
+		size_t ln;
+		char line[64];
+		puts_(&c, "BT 72 700 Td ");
+		for (i = 0; i < 400; i++) {
+			snprintf(line, sizeof line, "0 -12 Td (line %d of the lzw text) Tj\n", i);
+			puts_(&c, line);
+		}
+		puts_(&c, "ET");
+		ln = lzw_of((unsigned char *)c.p, c.n, lz, sizeof lz);
+		head(&b);
+		pages(&b, NULL);
+		sobj(&b, 4, "/Filter /LZWDecode", lz, ln, -1);
+		tail(&b);
+		s = run(&b, b.n, &lim);
+		T_OK(strstr(text(s), "line 0 of the lzw text\n") && strstr(text(s), "line 399 of the lzw text\n"),
+		     "LZWDecode across code width changes");
+		phi_scan_free(s);
+		free(c.p);
+	}
+	/* a font name missing from the resources: the only ToUnicode map is used */
+	{
+		static const char cmap[] = "begincmap 1 begincodespacerange <0000> <FFFF> endcodespacerange "
+			"1 beginbfrange <0001> <0003> <0041> endbfrange endcmap";
+		static const char content[] = "BT /F9 10 Tf 50 50 Td <000100020003> Tj ET";
+		head(&b);
+		pages(&b, "<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-H /ToUnicode 6 0 R >>");
+		sobj(&b, 4, "", content, sizeof content - 1, -1);
+		sobj(&b, 6, "", cmap, sizeof cmap - 1, -1);
+		tail(&b);
+		s = run(&b, b.n, &lim);
+		T_OK(strcmp(text(s), "ABC\n") == 0, "unknown font name: the document's single ToUnicode map");
 		phi_scan_free(s);
 	}
 	free(b.p);
