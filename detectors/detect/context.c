@@ -53,7 +53,8 @@ static const struct {
 } builtin_labels[] = {
 	{ "ssn", K_SSN, 0 }, { "ssns", K_SSN, 0 }, { "social security", K_SSN, 0 },
 	{ "social security number", K_SSN, 0 }, { "social security no", K_SSN, 0 },
-	{ "ss", K_SSN, TF_REQ_HASH }, { "soc sec", K_SSN, 0 }, { "soc sec no", K_SSN, 0 },
+	{ "ss", K_SSN, TF_REQ_HASH }, { "soc sec", K_SSN, 0 }, { "social sec", K_SSN, 0 },
+	{ "social sec no", K_SSN, 0 }, { "soc sec no", K_SSN, 0 },
 	{ "ss no", K_SSN, 0 }, { "social", K_SSN, TF_REQ_HASH }, { "ssn no", K_SSN, 0 },
 	{ "taxpayer id", K_SSN, 0 }, { "tin", K_SSN, TF_CASE },
 	{ "mrn", K_MRN | K_PATIENT, 0 }, { "medical record", K_MRN | K_PATIENT, 0 },
@@ -110,7 +111,7 @@ static const struct {
 	{ "credit card", K_CARD, 0 }, { "card number", K_CARD, 0 }, { "card", K_CARD, 0 },
 	{ "visa", K_CARD, 0 }, { "mastercard", K_CARD, 0 }, { "amex", K_CARD, 0 },
 	{ "american express", K_CARD, 0 }, { "discover", K_CARD, 0 }, { "debit card", K_CARD, 0 },
-	{ "cc", K_CARD, TF_REQ_HASH }, { "payment", K_CARD, 0 }, { "cardholder", K_CARD, 0 },
+	{ "cc", K_CARD, TF_REQ_HASH | TF_REQ_COLON }, { "payment", K_CARD, 0 }, { "cardholder", K_CARD, 0 },
 	{ "exp", K_CARD, 0 }, { "expires", K_CARD, 0 }, { "expiry", K_CARD, 0 }, { "expiration", K_CARD, 0 },
 	{ "cvv", K_CARD, 0 }, { "cvc", K_CARD, 0 }, { "charge", K_CARD, 0 }, { "charged", K_CARD, 0 },
 	{ "icd", K_ICD, 0 }, { "icd 10", K_ICD, 0 }, { "icd 9", K_ICD, 0 }, { "icd10", K_ICD, 0 },
@@ -471,28 +472,25 @@ static int all_upper(const unsigned char *t, size_t i, size_t j)
 	return 1;
 }
 
+/* The '#' / ':' requirements of a term: with both flags either will do ("CC#", "CC:"). */
 static int flags_ok(const unsigned char *t, size_t n, size_t a, size_t *b, uint32_t flags)
 {
 	size_t k = *b;
+	int need_hash = (flags & TF_REQ_HASH) != 0, need_colon = (flags & TF_REQ_COLON) != 0;
 
 	if ((flags & TF_CASE) && !all_upper(t, a, *b))
 		return 0;
-	if (flags & TF_REQ_HASH) {
-		while (k < n && t[k] == ' ')
-			k++;
-		if (k >= n || t[k] != '#')
-			return 0;
+	if (!need_hash && !need_colon)
+		return 1;
+	if (need_colon && k < n && t[k] == '.')
+		k++;
+	while (k < n && t[k] == ' ')
+		k++;
+	if (k < n && t[k] == '#' && need_hash) {
 		*b = k + 1;
+		return 1;
 	}
-	if (flags & TF_REQ_COLON) {
-		if (k < n && t[k] == '.')
-			k++;
-		while (k < n && t[k] == ' ')
-			k++;
-		if (k >= n || t[k] != ':')
-			return 0;
-	}
-	return 1;
+	return k < n && t[k] == ':' && need_colon;
 }
 
 static void push_cand(struct det_seg *ds, size_t a, size_t b, unsigned kind, unsigned cls)
