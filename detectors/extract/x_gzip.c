@@ -15,6 +15,7 @@
 #include "zinflate.h"
 
 #define GZ_NAME_MAX 255
+#define GZ_MEMBERS 4096
 
 int x_gzip_sniff(const unsigned char *p, size_t n)
 {
@@ -129,6 +130,11 @@ int x_gzip_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n
 	}
 	phi_buf_init(&out, d->lim.max_entry_bytes);
 	while (pos < n && x_gzip_sniff(p + pos, n - pos)) {
+		/* thousands of tiny members cost a zlib setup each: cap them */
+		if (members >= GZ_MEMBERS) {
+			doc_unscannable(d, part, "too many gzip members");
+			break;
+		}
 		size_t room = d->lim.max_entry_bytes > out.len ? d->lim.max_entry_bytes - out.len : 0;
 		rc = zinf_inflate(d, p + pos, n - pos, ZINF_GZIP, room, d->lim.max_ratio, &out, &used, &why);
 		members++;

@@ -153,7 +153,7 @@ int x_ical_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n
 	phi_buf_init(&line, ICAL_LINE);
 	while (i < n && rc == PHI_OK) {
 		size_t start = i, colon, k, nl, gl = 0;
-		int qp;
+		int qp, qp_line;
 		char cs[40], cn[256];
 		const unsigned char *L;
 
@@ -161,6 +161,7 @@ int x_ical_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n
 			break;
 		/* one logical line, unfolded */
 		phi_buf_reset(&line);
+		qp_line = -1;
 		for (;;) {
 			size_t s = i;
 			while (i < n && p[i] != '\n')
@@ -176,8 +177,11 @@ int x_ical_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n
 				continue;
 			}
 			/* QP soft break: the value goes on at the next line */
-			if (line.len && line.data[line.len - 1] == '=' && i < n &&
-			    memmem(line.data, line.len, "QUOTED-PRINTABLE", 16)) {
+			/* (looked up once per logical line: a long run of soft
+			 * breaks must not rescan the line each time) */
+			if (qp_line < 0)
+				qp_line = memmem(line.data, line.len, "QUOTED-PRINTABLE", 16) != NULL;
+			if (line.len && line.data[line.len - 1] == '=' && i < n && qp_line) {
 				line.len--;
 				continue;
 			}

@@ -169,11 +169,11 @@ static const unsigned char *stream_span(struct pdf *x, const unsigned char *body
 /* Pass 1: every "N G obj" in the file. */
 static int scan_objects(struct pdf *x)
 {
-	const unsigned char *p = x->p, *e = p + x->n, *q = p;
-	int rc;
+	const unsigned char *p = x->p, *e = p + x->n, *q = p, *eo_cache = NULL;
+	int rc, eo_none = 0;
 
 	while (q < e) {
-		const unsigned char *h = memmem(q, (size_t)(e - q), "obj", 3), *g, *nstart, *bs, *eo, *ve, *next;
+		const unsigned char *h = memmem(q, (size_t)(e - q), "obj", 3), *g, *nstart, *bs, *eo, *ve, *next, *nx;
 		long gen, num;
 		struct pobj ob;
 		struct pdf_lex l;
@@ -203,9 +203,23 @@ static int scan_objects(struct pdf *x)
 			continue;
 		(void)gen;
 		bs = h + 3;
-		eo = memmem(bs, (size_t)(e - bs), "endobj", 6);
+		/* Why the cache: "1 0 obj" repeated without any endobj would make
+		 * one search to the end per object (quadratic); the last answer
+		 * stays valid while it lies ahead. */
+		if (eo_none) {
+			eo = NULL;
+		} else if (eo_cache && eo_cache >= bs) {
+			eo = eo_cache;
+		} else {
+			eo = memmem(bs, (size_t)(e - bs), "endobj", 6);
+			eo_cache = eo;
+			eo_none = eo == NULL;
+		}
+		/* An object without its endobj ends at the next "obj" at the
+		 * latest, so an unclosed "<<" cannot swallow the rest. */
+		nx = memmem(bs, (size_t)((eo ? eo : e) - bs), "obj", 3);
 		l.p = bs;
-		l.e = eo ? eo : e;
+		l.e = nx ? nx : eo ? eo : e;
 		if (pdf_lex_next(&l, &t) == PT_EOF)
 			continue;
 		ve = pdf_skip_value(&l, &t);
@@ -686,7 +700,7 @@ static size_t page_fonts(struct pdf *x, const unsigned char *res, size_t resn, s
 	l.e = fs + fn;
 	if (pdf_lex_next(&l, &t) != PT_DICT)
 		return 0;
-	while (nf < MAX_FONTS && pdf_lex_next(&l, &t) == PT_NAME) {
+	while (nf < MAX_FONTS && pdf_lex_next(&l, &t) == PT_NAME && doc_budget(x->d) == PHI_OK) {
 		const unsigned char *fb, *ve;
 		size_t fbn;
 		long num;
@@ -955,7 +969,8 @@ int x_pdf_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 			if (obj_get(x, x->o[i].num) != &x->o[i])
 				continue;
 			pages++;
-			rc = do_page(x, &x->o[i]);
+			if ((rc = doc_budget(d)) == PHI_OK)
+				rc = do_page(x, &x->o[i]);
 		}
 	}
 	/* Form XObjects, and with no page tree at all, any stream with text. */
@@ -966,6 +981,8 @@ int x_pdf_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 		int form;
 		if (!o->stream)
 			continue;
+		if ((rc = doc_budget(d)) != PHI_OK)
+			break;
 		form = pdf_dict_get(o->body, o->body_len, "Subtype", &vs, &vn) && pdf_is_name(vs, vn, "Form");
 		if (!form && pages)
 			continue;
