@@ -61,6 +61,10 @@ struct pdf {
 	const struct pdf_cmap *fallback;
 	size_t text_off;
 	int said_objects, said_ratio, said_entry, said_corrupt;
+	long res_parent;          /* page_resources cache: parent object number */
+	const unsigned char *res_s; /* borrowed: its resources span */
+	size_t res_n;
+	int res_ok;
 };
 
 int x_pdf_sniff(const unsigned char *p, size_t n)
@@ -785,17 +789,38 @@ static int page_resources(struct pdf *x, const struct pobj *pg, const unsigned c
 {
 	const unsigned char *b = pg->body, *vs;
 	size_t bn = pg->body_len, vn;
-	int hops;
+	long parent = -1, num;
+	int hops, ok = 0;
 
-	for (hops = 0; hops < PARENT_HOPS; hops++) {
-		if (get(x, b, bn, "Resources", rs, rn, NULL))
-			return 1;
-		if (!get(x, b, bn, "Parent", &vs, &vn, NULL))
-			return 0;
-		b = vs;
-		bn = vn;
+	if (get(x, b, bn, "Resources", rs, rn, NULL))
+		return 1;
+	/* Inherited: pages of one /Pages node share the answer. Why cache: the
+	 * parent's /Kids array is lexed on every lookup, and a flat tree of
+	 * 20000 kids would make that quadratic. */
+	if (!pdf_dict_get(b, bn, "Parent", &vs, &vn) || !pdf_ref(vs, vn, &parent))
+		return 0;
+	if (parent == x->res_parent) {
+		*rs = x->res_s;
+		*rn = x->res_n;
+		return x->res_ok;
 	}
-	return 0;
+	num = parent;
+	for (hops = 0; hops < PARENT_HOPS; hops++) {
+		struct pobj *o = obj_get(x, num);
+		if (!o)
+			break;
+		if (get(x, o->body, o->body_len, "Resources", rs, rn, NULL)) {
+			ok = 1;
+			break;
+		}
+		if (!pdf_dict_get(o->body, o->body_len, "Parent", &vs, &vn) || !pdf_ref(vs, vn, &num))
+			break;
+	}
+	x->res_parent = parent;
+	x->res_ok = ok;
+	x->res_s = ok ? *rs : NULL;
+	x->res_n = ok ? *rn : 0;
+	return ok;
 }
 
 static int do_page(struct pdf *x, struct pobj *pg)
@@ -933,6 +958,7 @@ int x_pdf_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 	x->part = part;
 	x->p = p;
 	x->n = n;
+	x->res_parent = -1;
 	if (part >= 0 && (size_t)part < d->nparts)
 		d->parts[part].format = PHI_FMT_PDF;
 	phi_buf_init(&b, d->lim.max_entry_bytes);
