@@ -7,7 +7,8 @@
 # 8bit, RFC 2047 subjects, LF and CRLF), runs `$PHICTL extract` on each, and
 # compares, for every text/plain part, the text phimilter extracted with
 # what get_content() gives (line ends and trailing blanks normalised), and
-# the decoded Subject with str(msg['subject']) (blank runs collapsed). When
+# the decoded Subject with str(msg['subject']) (blank runs collapsed), and
+# attachment file names (RFC 2231 / 2047) with get_filename(). When
 # ../shared/corpus exists, the same comparison runs over its messages and
 # the mismatch count is reported (not a failure: real mail has cases where
 # Python itself is wrong). TAP on stdout; only part paths and counts are
@@ -75,6 +76,10 @@ def leaf(charset=None, cte=None):
         c = "base64"
     if c:
         kw["cte"] = c
+    if rng.random() < 0.3:
+        kw["disposition"] = "attachment"
+        kw["filename"] = rng.choice(["notes.txt", "r\u00e9sum\u00e9 du patient.txt",
+                                     "\u00fcbersicht \u2013 " + "lang " * 20 + ".txt", "caf\u00e9.txt"])
     m.set_content(body, **kw)
     return m
 
@@ -131,6 +136,8 @@ def extract_many(paths):
         except ValueError:
             continue
         texts = out.setdefault(j.get("file"), {})
+        if j.get("filename") is not None:
+            texts.setdefault("filename:" + j["part"], j["filename"])
         if j.get("part") == "0" and j.get("field") == "subject":
             texts.setdefault("subject", j["text"])
         if j.get("text") is None or j.get("field") != "none":
@@ -148,6 +155,11 @@ def compare(path, got):
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     n, bad = 0, []
     for p_path, part in imap_parts(msg):
+        fn = part.get_filename()
+        if fn:
+            n += 1
+            if got.get("filename:" + p_path) != fn:
+                bad.append("filename:" + p_path)
         if part.get_content_type() != "text/plain":
             continue
         try:
@@ -185,7 +197,7 @@ for p in gen:
     n, bad = compare(p, got[p])
     total += n
     mism += len(bad)
-    tap(not bad, "generated %s: %d text/plain parts and subject match Python" % (os.path.basename(p), n),
+    tap(not bad, "generated %s: %d text/plain parts, filenames and subject match Python" % (os.path.basename(p), n),
         "mismatched parts: " + " ".join(bad) if bad else None)
 tap(crashes == 0, "phictl extract exits cleanly on every generated message")
 tap(total > 60, "generated set covers %d text/plain parts" % total)
@@ -206,7 +218,7 @@ for name, data in sorted(edge.items()):
         f.write(data)
     rc, got = extract_many([p])
     n, bad = compare(p, got[p])
-    tap(not bad and n > 0 and rc in (0, 1), "edge case %s: %d text/plain parts and subject match Python" % (name, n),
+    tap(not bad and n > 0 and rc in (0, 1), "edge case %s: %d text/plain parts, filenames and subject match Python" % (name, n),
         "mismatched parts: " + " ".join(bad) if bad else None)
 
 # 3. the shared corpus, when present: report, do not fail on mismatches
@@ -235,7 +247,7 @@ if os.path.isdir(corpus):
             if bad:
                 badfiles.append(os.path.relpath(p, corpus))
     tap(ccrash == 0, "corpus: phictl extract exits cleanly on %d messages" % len(files))
-    print("ok %d - corpus: %d of %d text/plain parts and subject match Python (%d mismatches) # %s"
+    print("ok %d - corpus: %d of %d text/plain parts, filenames and subject match Python (%d mismatches) # %s"
           % (n_test + 1, ctotal - cbad, ctotal, cbad, " ".join(badfiles[:10])))
     n_test += 1
 else:
