@@ -10,7 +10,9 @@
  * routing numbers 9 digits with the ABA check; licences and device ids
  * alphanumerics with digits. A policy or group number is only a health plan
  * id with health words near (else car insurance and conference groups would
- * count); account numbers near invoice/order words are low. An "account" with a patient label near is the
+ * count); an account number is a bank's (medium) only with bank words
+ * near (bank, checking, savings, routing, direct deposit), and low near
+ * invoice/order words or without either. An "account" with a patient label near is the
  * patient's account: an MRN.
  */
 #include <string.h>
@@ -121,9 +123,13 @@ static void one(struct det_seg *ds, const struct kw_hit *h)
 		if (alpha == 0 && dig >= 6 && dig <= 17 && other <= 3) {
 			if (ctx_before(ds, h->start, 24, K_PATIENT) || (ctx_near(ds, h->start, h->end, 0, 0) & K_PATIENT))
 				det_add(ds, PHI_T_MRN, PHI_CONF_MEDIUM, va, len, "+patient account");
-			else
-				det_add(ds, PHI_T_ACCOUNT_NUMBER, neg ? PHI_CONF_LOW : health ? PHI_CONF_HIGH : PHI_CONF_MEDIUM,
-				        va, len, neg ? "+account -reference" : "+account");
+			else if (neg)
+				det_add(ds, PHI_T_ACCOUNT_NUMBER, PHI_CONF_LOW, va, len, "+account -reference");
+			else if (ctx_near(ds, h->start, vb, 120, 60) & (K_BANK | K_ROUTING))
+				det_add(ds, PHI_T_ACCOUNT_NUMBER, health ? PHI_CONF_HIGH : PHI_CONF_MEDIUM, va, len,
+				        "+bank account");
+			else /* a web shop's or a mailing list's account */
+				det_add(ds, PHI_T_ACCOUNT_NUMBER, PHI_CONF_LOW, va, len, "+account");
 		}
 		return;
 	}

@@ -104,6 +104,7 @@ static const struct {
 	{ "name label without dob or health is low", "Name: Bob Jones\nplease be patient", PHI_T_PERSON_NAME, M, 0 },
 	{ "dear name in a newsletter about cancer is low", "Dear Jane Smith,\nOur cancer research and chemotherapy trials grew.", PHI_T_PERSON_NAME, M, 0 },
 	{ "account number is found", "checking account number 41491267196", PHI_T_ACCOUNT_NUMBER, M, 1 },
+	{ "a web account number without bank words is low", "your account number 41491267 was created", PHI_T_ACCOUNT_NUMBER, M, 0 },
 	{ "routing number needs the ABA check", "routing number 021000021", PHI_T_ACCOUNT_NUMBER, M, 1 },
 	{ "routing number rejects a bad check", "routing number 021000022", PHI_T_ACCOUNT_NUMBER, L, 0 },
 	{ "icd10 accepts a code after diagnosis", "Diagnosis: E11.9 type 2 diabetes", PHI_T_ICD10, M, 1 },
