@@ -74,7 +74,7 @@ static const struct {
 	{ "patient s name", K_PATIENT | K_NAMELBL, 0 }, { "name of patient", K_PATIENT | K_NAMELBL, 0 },
 	{ "pt name", K_PATIENT | K_NAMELBL, 0 }, { "client name", K_NAMELBL, 0 },
 	{ "name", K_NAMELBL, TF_REQ_COLON }, { "full name", K_NAMELBL, 0 }, { "re", K_NAMELBL, TF_REQ_COLON },
-	{ "regarding", K_NAMELBL, TF_REQ_COLON }, { "dear", K_NAMELBL, 0 }, { "insured", K_NAMELBL, TF_REQ_COLON },
+	{ "regarding", K_NAMELBL, TF_REQ_COLON }, { "dear", K_NAMELBL, 0 }, { "hello", K_NAMELBL, 0 }, { "hi", K_NAMELBL, 0 }, { "insured", K_NAMELBL, TF_REQ_COLON },
 	{ "beneficiary", K_NAMELBL, TF_REQ_COLON }, { "enrollee", K_NAMELBL, TF_REQ_COLON },
 	{ "patient s", K_PATIENT, 0 }, { "member name", K_NAMELBL, 0 },
 	{ "resident", K_PATIENT | K_NAMELBL, TF_REQ_COLON }, { "client", K_NAMELBL, TF_REQ_COLON },

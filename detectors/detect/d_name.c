@@ -219,7 +219,7 @@ static void one(struct det_seg *ds, const struct kw_hit *h)
 	const unsigned char *t = ds->t;
 	size_t a, b, k;
 	int titled, words, patient = (h->cats & K_PATIENT) != 0, colon;
-	int dear = is_word(ds, h, "dear");
+	int dear = is_word(ds, h, "dear") || is_word(ds, h, "hello") || is_word(ds, h, "hi");
 	enum phi_confidence c;
 
 	k = h->end;
@@ -230,6 +230,8 @@ static void one(struct det_seg *ds, const struct kw_hit *h)
 	if (!words)
 		return;
 	if (titled && !dear && !patient)
+		return;
+	if (dear && !titled && words < 2)
 		return;
 	if (patient && !colon) {
 		/* "patient Jane Roe (DOB ...)": only with an identifier label right after */
