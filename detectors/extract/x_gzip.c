@@ -95,6 +95,9 @@ static int tar_extract(struct phi_doc *d, int part, const unsigned char *p, size
 				return child;
 			if (child < 0)
 				return PHI_OK;
+			if (name[0] && (rc = doc_add_text(d, child, PHI_F_FILENAME, "filename",
+			                                  (const unsigned char *)name, strlen(name), 0)) != PHI_OK)
+				return rc == PHI_ELIMIT ? PHI_OK : rc;
 			rc = extract_part(d, child, p + body, (size_t)size);
 			if (rc != PHI_OK && rc != PHI_ELIMIT)
 				return rc;
@@ -160,6 +163,10 @@ int x_gzip_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n
 	}
 	if (why)
 		doc_unscannable(d, child, why);
+	if (name[0] && (rc = doc_add_text(d, child, PHI_F_FILENAME, "filename",
+	                                  (const unsigned char *)name, strlen(name), 0)) != PHI_OK &&
+	    rc != PHI_ELIMIT)
+		goto out;
 	rc = PHI_OK;
 	if (why && strcmp(why, "limit max_ratio") == 0)
 		goto out; /* a bomb: nothing worth reading */

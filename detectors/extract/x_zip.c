@@ -340,6 +340,11 @@ static int child_entry(struct zctx *z, const struct zent *e, const unsigned char
 	                     e->usize > SIZE_MAX ? SIZE_MAX : (size_t)e->usize, 1);
 	if (child < 0)
 		return child; /* ELIMIT: max_parts/max_depth, already reported */
+	/* Entry names are read like attachment file names (they often name
+	 * the patient), even for entries that cannot be opened. */
+	if (name[0] && (rc = doc_add_text(z->d, child, PHI_F_FILENAME, "filename",
+	                                  (const unsigned char *)name, strlen(name), 0)) != PHI_OK)
+		return rc == PHI_ELIMIT ? PHI_OK : rc;
 	if (e->flags & 1) {
 		doc_unscannable(z->d, child, "encrypted");
 		return PHI_OK;

@@ -44,7 +44,7 @@ static const char *part_text(struct phi_scan *s, int i)
 	size_t o = 0, k;
 	for (k = 0; k < s->doc.nsegs; k++) {
 		const struct phi_segment *g = &s->doc.segs[k];
-		if (g->part != i || o + g->len >= sizeof buf)
+		if (g->part != i || g->field == PHI_F_FILENAME || o + g->len >= sizeof buf)
 			continue;
 		memcpy(buf + o, g->text, g->len);
 		o += g->len;

@@ -109,7 +109,7 @@ static const char *part_text(struct phi_scan *s, int i)
 	size_t o = 0, k;
 	for (k = 0; k < s->doc.nsegs; k++) {
 		const struct phi_segment *g = &s->doc.segs[k];
-		if (g->part != i || g->field == PHI_F_TABLE_CELL || o + g->len >= sizeof buf)
+		if (g->part != i || g->field == PHI_F_TABLE_CELL || g->field == PHI_F_FILENAME || o + g->len >= sizeof buf)
 			continue;
 		memcpy(buf + o, g->text, g->len);
 		o += g->len;
@@ -256,6 +256,15 @@ int main(void)
 	T_OK(s->doc.nparts == 3 && s->doc.parts[1].unscannable && !s->doc.parts[2].unscannable,
 	     "encrypted: only that entry is marked");
 	T_OK(part_text(s, 1)[0] == 0, "encrypted: no text from the encrypted entry");
+	{
+		size_t k;
+		int named = 0;
+		for (k = 0; k < s->doc.nsegs; k++)
+			if (s->doc.segs[k].part == 1 && s->doc.segs[k].field == PHI_F_FILENAME &&
+			    s->doc.segs[k].len == 10 && memcmp(s->doc.segs[k].text, "secret.txt", 10) == 0)
+				named = 1;
+		T_OK(named, "encrypted: the entry name is still a filename segment");
+	}
 	phi_scan_free(s);
 	free(z.p);
 
