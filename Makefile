@@ -51,6 +51,8 @@ CORE_SRC   := $(filter-out $(DAEMON_SRC) $(CTL_SRC),$(MIL_ALL))
 UNIT_SRC   := $(sort $(wildcard tests/unit/t_*.c))
 TLIB_SRC   := $(sort $(wildcard tests/lib/*.c))
 
+NPROC     := $(shell nproc 2>/dev/null || echo 2)
+
 obj = $(patsubst %.c,$(B)/%.o,$(1))
 
 DET_LIB    := $(B)/libphidetect.a
@@ -97,8 +99,8 @@ deps:
 
 # check: the whole suite once, in the sanitizer build (unit, e2e, eval gate).
 check: deps
-	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory SAN=1 all
+	@$(MAKE) --no-print-directory -j$(NPROC) all
+	@$(MAKE) --no-print-directory -j$(NPROC) SAN=1 all
 	@sh tests/run.sh build/asan
 
 # test: the suite against the plain build, no package installs.

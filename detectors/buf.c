@@ -35,9 +35,16 @@ int phi_buf_reserve(struct phi_buf *b, size_t extra)
 		ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
 	if (ncap > b->max)
 		ncap = b->max;
-	nd = realloc(b->data, ncap + 1);
+	/* Not realloc: the old block held message text and must be wiped
+	 * before it goes back to the allocator. */
+	nd = malloc(ncap + 1);
 	if (!nd)
 		return PHI_ENOMEM;
+	if (b->data) {
+		memcpy(nd, b->data, b->len);
+		OPENSSL_cleanse(b->data, b->cap + 1);
+		free(b->data);
+	}
 	b->data = nd;
 	b->cap = ncap;
 	b->data[b->len] = 0;

@@ -55,6 +55,13 @@ if [ "$what" = all ] || [ "$what" = e2e ]; then
     run_one "e2e_$(basename "$t" .sh)" sh "$t"
   done
 fi
+if [ "$what" = all ] || [ "$what" = e2e ]; then
+  # libmilter protocol tests driven by miltertest (Lua scripts).
+  for t in "$top"/tests/milter/*.sh; do
+    [ -f "$t" ] || continue
+    run_one "milter_$(basename "$t" .sh)" sh "$t"
+  done
+fi
 if [ "$what" = all ] || [ "$what" = fuzz ]; then
   # Every fuzz target replays its seeds and the fixed crash reproducers.
   if command -v clang >/dev/null 2>&1; then
