@@ -31,6 +31,7 @@
 #define MIME_TYPE_MAX 128       /* "type/subtype" kept */
 #define MIME_NAME_MAX 1024      /* decoded file name kept */
 #define MIME_HUMAN_MAX 64       /* human-text fields held back per header block */
+#define MIME_RESYNC_LINES 64    /* look-ahead past a stray line in a header block */
 
 /* The fields of one header block that the walker needs (first occurrence
  * of each; ranges into the entity's bytes, borrowed for the call). */
@@ -150,6 +151,34 @@ static int is_multipart(const unsigned char *v, size_t vl)
 	return strncmp(t, "multipart/", 10) == 0;
 }
 
+/* After a line that is not a header field: do header fields (at least one
+ * Content-* field among them) and then a blank line follow within
+ * MIME_RESYNC_LINES? Then the stray line is noise inside the header block,
+ * and stopping there would hide the structure (a Content-Type announcing
+ * base64 attachments) from the scan. Otherwise the body starts at the
+ * stray line, as in Python's email. */
+static int resync(const unsigned char *p, size_t n, size_t i)
+{
+	size_t ls, le, j, k;
+	int content = 0;
+
+	for (k = 0; k < MIME_RESYNC_LINES && i < n; k++) {
+		size_t nx = line_at(p, n, i, &ls, &le);
+		if (ls == le)
+			return content;
+		if (p[ls] != ' ' && p[ls] != '\t') {
+			for (j = ls; j < le && p[j] != ':' && p[j] > 32 && p[j] < 127; j++)
+				;
+			if (j >= le || p[j] != ':' || j == ls)
+				return 0;
+			if (j - ls > 8 && strncasecmp((const char *)p + ls, "content-", 8) == 0)
+				content = 1;
+		}
+		i = nx;
+	}
+	return 0;
+}
+
 /* Read the header block of an entity into e. When hpart >= 0 the human
  * fields become segments of that part; `note` is the part charged with a
  * cut header. Returns PHI_OK, PHI_ENOMEM or PHI_ETIME. */
@@ -182,7 +211,16 @@ static int parse_headers(struct phi_doc *d, const unsigned char *p, size_t n, st
 					;
 				if (j < le && p[j] == ':')
 					field = 1;
-				else {
+				else if (resync(p, n, nx)) {
+					/* A stray line inside the header block: skip it,
+					 * but keep its text for the detectors. */
+					if (hpart >= 0 && (rc = doc_add_text(d, hpart, PHI_F_HEADER, "malformed",
+					                                     p + ls, le - ls, off)) == PHI_ENOMEM)
+						return rc;
+					off += le - ls + 1;
+					i = nx;
+					continue;
+				} else {
 					/* Not a header line: the blank line is missing and
 					 * the body starts here (as Python's email does). */
 					end = 1;

@@ -146,6 +146,9 @@ static void t_single_and_tolerance(void)
 	const char *pad =
 		"Content-Type: multipart/mixed; boundary=\"b1\"\n\n--b1  \t\n\nwith padding\n--b1x\nnot a delimiter\n--b1--  \n";
 	const char *nob = "Content-Type: multipart/mixed\n\nno boundary at all\n";
+	const char *stray = "Subject: s\ngarbage line\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n"
+		"YmVoaW5kIGEgc3RyYXkgbGluZQ==\n";
+	const char *noblank2 = "Subject: s\nHello,\nPatient: body line\n\nmore\n";
 
 	s = scan(lf);
 	paths(s, got, sizeof got);
@@ -159,6 +162,14 @@ static void t_single_and_tolerance(void)
 	s = scan(noblank);
 	T_OK(has_text(s, "1", PHI_F_NONE, "this is the body"), "missing blank line: body starts at the first non-header line");
 	T_OK(has_text(s, "0", PHI_F_SUBJECT, "no blank line"), "missing blank line: headers still read");
+	phi_scan_free(s);
+
+	s = scan(stray);
+	T_OK(text_is(s, "1", "behind a stray line"), "stray line in the header block does not hide the Content-Type");
+	T_OK(has_text(s, "0", PHI_F_HEADER, "garbage line"), "the stray header line is still scanned");
+	phi_scan_free(s);
+	s = scan(noblank2);
+	T_OK(has_text(s, "1", PHI_F_NONE, "Patient: body line"), "body without blank line keeps header-like body lines");
 	phi_scan_free(s);
 
 	s = scan_lim(nul, sizeof nul - 1, NULL);
