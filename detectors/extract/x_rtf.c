@@ -4,8 +4,8 @@
  * One pass with an explicit group stack (no recursion; RTF_DEPTH levels,
  * deeper groups share the top level's state). Control words: \par \line
  * \sect \page \row -> newline, \tab \cell -> tab, \'hh bytes in the
- * \ansicpg code page (converted with charset_to_utf8, so double-byte code
- * pages work), \uN with \ucN fallback skipping, surrogate pairs. Skipped:
+ * \ansicpg code page or the current font's \fcharset (converted with
+ * charset_to_utf8, so double-byte code pages work), \uN with \ucN fallback skipping, surrogate pairs. Skipped:
  * {\* ...} destinations, font/colour/style/list tables, pictures, objects,
  * field instructions (the field result is kept) and \binN data. The whole
  * text is one segment. Never logs.
@@ -19,15 +19,22 @@
 #define RTF_DEPTH 256
 
 struct rgroup {
-	unsigned char skip; /* text of this group is not document text */
-	unsigned char uc;   /* fallback characters after \uN */
+	unsigned char skip;    /* text of this group is not document text */
+	unsigned char uc;      /* fallback characters after \uN */
+	unsigned char fonttbl; /* inside the font table */
+	short font;            /* current \fN, -1 when none */
 };
+
+#define RTF_FONTS 256
 
 struct rtf {
 	struct phi_doc *d;
 	struct phi_buf out;     /* owned: UTF-8 text */
 	struct phi_buf pend;    /* owned: code page bytes not yet converted */
-	char cs[24];            /* code page name for charset_to_utf8 */
+	char cs[24];            /* code page of the pending bytes */
+	char ansi_cs[24];       /* the document's \ansicpg */
+	short fcs[RTF_FONTS];   /* \fcharset of each font, -1 unknown */
+	long def;               /* font being defined in the font table */
 	unsigned hi_surrogate;
 	int full;
 };
@@ -92,6 +99,48 @@ static int out_cp(struct rtf *r, unsigned long cp)
 	return out_bytes(r, b, n);
 }
 
+/* Code page name of an RTF \fcharset, or NULL for "the document's". */
+static const char *fcharset_cp(int c)
+{
+	switch (c) {
+	case 128: return "CP932";
+	case 129: return "CP949";
+	case 134: return "CP936";
+	case 136: return "CP950";
+	case 161: return "CP1253";
+	case 162: return "CP1254";
+	case 163: return "CP1258";
+	case 177: return "CP1255";
+	case 178: return "CP1256";
+	case 186: return "CP1257";
+	case 204: return "CP1251";
+	case 222: return "CP874";
+	case 238: return "CP1250";
+	case 77: return "MACINTOSH";
+	default: return NULL;
+	}
+}
+
+/* Queue one code-page byte, switching (and flushing) when the current
+ * group's font uses another code page than the bytes already queued. */
+static int pend_byte(struct rtf *r, const struct rgroup *g, unsigned char b)
+{
+	const char *want = NULL;
+	int rc = PHI_OK;
+
+	if (g->font >= 0 && g->font < RTF_FONTS && r->fcs[g->font] >= 0)
+		want = fcharset_cp(r->fcs[g->font]);
+	if (!want)
+		want = r->ansi_cs;
+	if (strcmp(want, r->cs) != 0 || r->pend.len >= 4000) {
+		rc = flush(r);
+		snprintf(r->cs, sizeof r->cs, "%s", want);
+	}
+	if (rc == PHI_OK)
+		rc = phi_buf_putc(&r->pend, b);
+	return rc;
+}
+
 int x_rtf_sniff(const unsigned char *p, size_t n)
 {
 	return n >= 5 && memcmp(p, "{\\rtf", 5) == 0;
@@ -131,12 +180,17 @@ int x_rtf_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 	memset(&r, 0, sizeof r);
 	r.d = d;
 	strcpy(r.cs, "windows-1252");
+	strcpy(r.ansi_cs, "windows-1252");
+	memset(r.fcs, 0xFF, sizeof r.fcs); /* all -1 */
+	r.def = -1;
 	phi_buf_init(&r.out, d->lim.max_entry_bytes);
 	phi_buf_init(&r.pend, 4096);
 	if (part >= 0 && (size_t)part < d->nparts)
 		d->parts[part].format = PHI_FMT_RTF;
 	st[0].skip = 0;
 	st[0].uc = 1;
+	st[0].fonttbl = 0;
+	st[0].font = -1;
 	while (q < e && rc == PHI_OK && !r.full) {
 		struct rgroup *g = &st[depth];
 		unsigned c = *q;
@@ -178,10 +232,7 @@ int x_rtf_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 			if (g->skip)
 				continue;
 			if (c >= 0x80) {
-				if (r.pend.len >= 4000)
-					rc = flush(&r);
-				if (rc == PHI_OK)
-					rc = phi_buf_putc(&r.pend, (unsigned char)c);
+				rc = pend_byte(&r, g, (unsigned char)c);
 				continue;
 			}
 			if (c == '\t')
@@ -207,10 +258,7 @@ int x_rtf_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 				continue;
 			}
 			if (!g->skip) {
-				if (r.pend.len >= 4000)
-					rc = flush(&r);
-				if (rc == PHI_OK)
-					rc = phi_buf_putc(&r.pend, (unsigned char)(h1 * 16 + h2));
+				rc = pend_byte(&r, g, (unsigned char)(h1 * 16 + h2));
 			}
 			continue;
 		}
@@ -267,15 +315,31 @@ int x_rtf_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 				q += k < (size_t)(e - q) ? k : (size_t)(e - q);
 				continue;
 			}
+			if (word_is(w, wl, "fonttbl")) {
+				g->skip = 1;
+				g->fonttbl = 1;
+				continue;
+			}
+			if (g->fonttbl) {
+				/* {\f1\fcharset204 Arial;}: remember each font's code page */
+				if (word_is(w, wl, "f") && has_num)
+					r.def = num;
+				else if (word_is(w, wl, "fcharset") && has_num && r.def >= 0 && r.def < RTF_FONTS)
+					r.fcs[r.def] = (short)(num < 0 || num > 255 ? -1 : num);
+				continue;
+			}
 			if (skip_dest(w, wl)) {
 				g->skip = 1;
 				continue;
 			}
+			if (word_is(w, wl, "f") && has_num) {
+				g->font = (short)(num >= 0 && num < RTF_FONTS ? num : -1);
+				continue;
+			}
 			if (word_is(w, wl, "ansicpg") && has_num && num > 0 && num < 100000) {
-				rc = flush(&r);
-				snprintf(r.cs, sizeof r.cs, "CP%ld", num);
+				snprintf(r.ansi_cs, sizeof r.ansi_cs, "CP%ld", num);
 				if (num == 65001)
-					strcpy(r.cs, "UTF-8");
+					strcpy(r.ansi_cs, "UTF-8");
 				continue;
 			}
 			if (word_is(w, wl, "uc") && has_num && num >= 0 && num < 16) {

@@ -39,6 +39,9 @@ static const struct tc cases[] = {
 	{ "field instruction skipped, result kept",
 	  "{\\rtf1 {\\field{\\*\\fldinst HYPERLINK \"http://x\"}{\\fldrslt link}}}", "link" },
 	{ "table cells and rows", "{\\rtf1 \\trowd a\\cell b\\cell\\row c}", "a\tb\t\nc" },
+	{ "font charset selects the code page",
+	  "{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f0\\fcharset0 Arial;}{\\f1\\fcharset204 Arial Cyr;}}\\f0 caf\\'e9 {\\f1 \\'cf\\'e5\\'f2\\'f0} \\'e9}",
+	  "caf\xc3\xa9 \xd0\x9f\xd0\xb5\xd1\x82\xd1\x80 \xc3\xa9" },
 	{ "cp932 double byte", "{\\rtf1\\ansi\\ansicpg932 \\'93\\'fa\\'96\\'7b}", "\xe6\x97\xa5\xe6\x9c\xac" },
 };
 
