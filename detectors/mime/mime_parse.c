@@ -11,7 +11,8 @@
  * reads its own declaration), and extract_part() picks the extractor.
  *
  * Tolerance is that of mail readers (LF-only lines, NUL bytes, a missing
- * blank line or final boundary, junk in base64). Limits: a header field
+ * blank line or final boundary, a stray line among the header fields, junk
+ * in base64). Preamble and epilogue are not read. Limits: a header field
  * longer than max_header_bytes is cut (noted once per block), boundaries
  * longer than MIME_BOUNDARY_MAX are cut (as Postfix's
  * mime_boundary_length_limit), nesting and part counts are enforced by
