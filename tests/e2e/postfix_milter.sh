@@ -241,7 +241,7 @@ cp "$PFX_DIR/good.conf" "$CONF"
 
 # ------------------------------------------------------------------ SIGTERM
 [ -n "$PFX_MILTER_PID" ] && pfx_milter_stop TERM
-tap_ok $? "phimilter stops on SIGTERM within 10 s"
+tap_ok $? "phimilter stops on SIGTERM within 20 s"
 [ "${PFX_MILTER_RC:-1}" = 0 ]
 tap_ok $? "phimilter exits 0 after SIGTERM" || tap_diag "exit status $PFX_MILTER_RC"
 

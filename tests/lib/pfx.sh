@@ -7,7 +7,7 @@
 #   pfx_postfix_stop
 #   pfx_milter_conf FILE [key = value lines on stdin]   a phimilter config for the tests
 #   pfx_milter_start CONF     phimilter -f -c CONF -p unix:$PFX_SOCK; waits for the socket
-#   pfx_milter_stop [SIG]     SIGTERM by default; sets PFX_MILTER_RC
+#   pfx_milter_stop [SIG]     SIGTERM by default (SIGKILL after 20 s); sets PFX_MILTER_RC
 #   pfx_send OUT ARGS... FILE tests/lib/send.py to $PFX_PORT; reply in OUT; returns its status
 #   pfx_sendmail ARGS... < FILE   Postfix's sendmail(1) of this instance (-C $PFX_ETC)
 #   pfx_wait_sink N [SECS]    until the sink holds N messages (0 when reached)
@@ -120,7 +120,7 @@ pfx_sink_start() {
   PFX_SINK_PID=$!
   _i=0
   while [ ! -s "$PFX_DIR/sink.port" ]; do
-    _i=$((_i + 1)); [ $_i -gt 100 ] && pfx_die "the SMTP sink did not start (see sink.log)"
+    _i=$((_i + 1)); [ $_i -gt 300 ] && pfx_die "the SMTP sink did not start (see sink.log)"
     kill -0 "$PFX_SINK_PID" 2>/dev/null || pfx_die "the SMTP sink exited: $(tail -3 "$PFX_DIR/sink.log")"
     pfx_sleep 0.1
   done
@@ -209,7 +209,7 @@ pfx_postfix_start() {
       PFX_PF_STARTED=1
       _i=0
       while ! pfx_tcp_open "$PFX_PORT"; do
-        _i=$((_i + 1)); [ $_i -gt 100 ] && break
+        _i=$((_i + 1)); [ $_i -gt 300 ] && break
         pfx_sleep 0.1
       done
       PFX_MASTER_PID=$(tr -d ' ' <"$PFX_SPOOL/pid/master.pid" 2>/dev/null)
@@ -260,7 +260,7 @@ pfx_milter_start() { # pfx_milter_start CONF
       wait "$PFX_MILTER_PID" 2>/dev/null; PFX_MILTER_RC=$?; PFX_MILTER_PID=
       return 1
     fi
-    [ $_i -gt 150 ] && return 1
+    [ $_i -gt 300 ] && return 1
     pfx_sleep 0.1
   done
   return 0
@@ -272,7 +272,7 @@ pfx_milter_stop() { # pfx_milter_stop [SIGNAL]: sets PFX_MILTER_RC; 1 if it had 
   _i=0 _rc=0
   while kill -0 "$PFX_MILTER_PID" 2>/dev/null; do
     _i=$((_i + 1))
-    if [ $_i -gt 100 ]; then kill -KILL "$PFX_MILTER_PID" 2>/dev/null; _rc=1; break; fi
+    if [ $_i -gt 200 ]; then kill -KILL "$PFX_MILTER_PID" 2>/dev/null; _rc=1; break; fi
     pfx_sleep 0.1
   done
   wait "$PFX_MILTER_PID" 2>/dev/null; PFX_MILTER_RC=$?
