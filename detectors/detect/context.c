@@ -65,7 +65,7 @@ static const struct {
 	{ "patient number", K_MRN | K_PATIENT, 0 }, { "patient no", K_MRN | K_PATIENT, 0 },
 	{ "patient account", K_MRN | K_PATIENT, 0 }, { "patient account number", K_MRN | K_PATIENT, 0 },
 	{ "med rec", K_MRN, 0 }, { "med rec no", K_MRN, 0 }, { "record number", K_MRN, 0 },
-	{ "mrn no", K_MRN | K_PATIENT, 0 }, { "pid", K_MRN, TF_CASE },
+	{ "mrn no", K_MRN | K_PATIENT, 0 },
 	{ "dob", K_DOB, 0 }, { "d o b", K_DOB, 0 }, { "born", K_DOB, 0 }, { "born on", K_DOB, 0 },
 	{ "birth date", K_DOB, 0 }, { "date of birth", K_DOB, 0 }, { "birthdate", K_DOB, 0 },
 	{ "birthday", K_DOB, 0 }, { "b day", K_DOB, 0 }, { "date of b", K_DOB, 0 },

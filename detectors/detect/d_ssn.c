@@ -5,7 +5,7 @@
  * digits, only when an SSN label ("SSN", "social security", "ss#", "soc
  * sec") stands just before. Never issued: area 000, 666, 900-999; group 00;
  * serial 0000; the public 078-05-1120 and 219-09-9999; the test values
- * 123-45-6789 and all-same digits. Confidence: a label makes it high;
+ * 123-45-6789, all-same digits and groups of one repeated digit (111-22-3333). Confidence: a label makes it high;
  * without one, health words near make a dashed one medium, else it is low
  * (order, confirmation and voucher numbers share the shape).
  */
@@ -34,6 +34,9 @@ int ssn_valid(const char *d)
 	if (memcmp(d + 5, "0000", 4) == 0)
 		return 0;
 	if (!strcmp(d, "078051120") || !strcmp(d, "219099999") || !strcmp(d, "123456789"))
+		return 0;
+	/* 111-22-3333: every group one repeated digit, a typed example */
+	if (d[1] == d[0] && d[2] == d[0] && d[4] == d[3] && d[6] == d[5] && d[7] == d[5] && d[8] == d[5])
 		return 0;
 	return 1;
 }

@@ -51,6 +51,7 @@ static const struct {
 	{ "ssn rejects pamphlet 219-09-9999", "SSN 219-09-9999", 0, -1 },
 	{ "ssn rejects 123-45-6789", "SSN 123-45-6789", 0, -1 },
 	{ "ssn rejects all-same digits", "SSN 555-55-5555", 0, -1 },
+	{ "ssn rejects repeated-digit groups", "SSN 111-22-3333", 0, -1 },
 	{ "ssn rejects bare nine digits without label", "ref 512443921 today", 0, PHI_VERDICT_CLEAN },
 	{ "ssn accepts bare nine digits after social security", "Social Security Number: 512443921", 1, PHI_VERDICT_PII },
 	{ "ssn accepts ss# label", "ss# 512443921", 1, -1 },
