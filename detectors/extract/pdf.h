@@ -84,7 +84,13 @@ struct pdf_font {
 	size_t name_len;
 	const struct pdf_cmap *cmap; /* borrowed, may be NULL */
 	int composite;               /* Type0: 2-byte codes (Identity-H) */
+	const unsigned short *diff;  /* borrowed, may be NULL: 256 code points from
+	                                /Encoding /Differences (0 = not overridden) */
 };
+
+/* Unicode of a glyph name from an /Encoding /Differences array ("a",
+ * "quoteright", "fi", "uni00E9" ...), 0 when unknown. */
+unsigned long pdf_glyph_unicode(const unsigned char *name, size_t n);
 
 /* Text of a content stream appended to out. Fonts by resource name; when a
  * name is not found, `fallback` (may be NULL) is used for its strings.

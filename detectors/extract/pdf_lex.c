@@ -357,3 +357,45 @@ int pdf_textstring_utf8(const unsigned char *p, size_t n, struct phi_buf *out)
 		rc = phi_buf_append(out, o, pdf_cp1252(p[i], o));
 	return rc;
 }
+
+unsigned long pdf_glyph_unicode(const unsigned char *name, size_t n)
+{
+	static const struct { const char *g; unsigned short u; } t[] = {
+		{ "space", ' ' }, { "exclam", '!' }, { "quotedbl", '"' }, { "numbersign", '#' },
+		{ "dollar", '$' }, { "percent", '%' }, { "ampersand", '&' }, { "quotesingle", '\'' },
+		{ "parenleft", '(' }, { "parenright", ')' }, { "asterisk", '*' }, { "plus", '+' },
+		{ "comma", ',' }, { "hyphen", '-' }, { "minus", 0x2212 }, { "period", '.' },
+		{ "slash", '/' }, { "zero", '0' }, { "one", '1' }, { "two", '2' }, { "three", '3' },
+		{ "four", '4' }, { "five", '5' }, { "six", '6' }, { "seven", '7' }, { "eight", '8' },
+		{ "nine", '9' }, { "colon", ':' }, { "semicolon", ';' }, { "less", '<' },
+		{ "equal", '=' }, { "greater", '>' }, { "question", '?' }, { "at", '@' },
+		{ "bracketleft", '[' }, { "backslash", '\\' }, { "bracketright", ']' },
+		{ "underscore", '_' }, { "quoteleft", 0x2018 }, { "quoteright", 0x2019 },
+		{ "quotedblleft", 0x201C }, { "quotedblright", 0x201D }, { "endash", 0x2013 },
+		{ "emdash", 0x2014 }, { "bullet", 0x2022 }, { "fi", 0xFB01 }, { "fl", 0xFB02 },
+		{ "ff", 0xFB00 }, { "ffi", 0xFB03 }, { "ffl", 0xFB04 }, { "eacute", 0xE9 },
+		{ "egrave", 0xE8 }, { "aacute", 0xE1 }, { "agrave", 0xE0 }, { "ccedilla", 0xE7 },
+		{ "odieresis", 0xF6 }, { "udieresis", 0xFC }, { "adieresis", 0xE4 },
+		{ "germandbls", 0xDF }, { "ntilde", 0xF1 }, { "degree", 0xB0 },
+		{ "braceleft", '{' }, { "braceright", '}' }, { "bar", '|' }, { "asciitilde", '~' },
+		{ "grave", '`' }, { "asciicircum", '^' }, { "dotlessi", 0x131 },
+	};
+	size_t i;
+
+	if (n == 1 && ((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z')))
+		return name[0];
+	if (n == 7 && memcmp(name, "uni", 3) == 0) {
+		unsigned long v = 0;
+		for (i = 3; i < 7; i++) {
+			int h = hexval(name[i]);
+			if (h < 0)
+				return 0;
+			v = v << 4 | (unsigned long)h;
+		}
+		return v;
+	}
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (strlen(t[i].g) == n && memcmp(t[i].g, name, n) == 0)
+			return t[i].u;
+	return 0;
+}

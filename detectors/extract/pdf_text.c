@@ -326,7 +326,10 @@ static int show_bytes(struct ctx *c, const unsigned char *s, size_t n)
 		} else if (composite) {
 			i += 2; /* glyph ids without a map: nothing readable */
 		} else {
-			if (s[i] >= 0x20)
+			const unsigned short *df = c->cur_known && c->cur ? c->cur->diff : NULL;
+			if (df && df[s[i]])
+				rc = phi_buf_append(c->out, b, pdf_utf8(df[s[i]], b));
+			else if (s[i] >= 0x20)
 				rc = phi_buf_append(c->out, b, pdf_cp1252(s[i], b));
 			else if (s[i] == '\t')
 				rc = phi_buf_putc(c->out, ' ');

@@ -691,7 +691,41 @@ static const struct pdf_cmap *cmap_for(struct pdf *x, long num)
 }
 
 /* Fonts named in the /Font dict of a resources dict. */
-static size_t page_fonts(struct pdf *x, const unsigned char *res, size_t resn, struct pdf_font *f)
+/* /Encoding << /Differences [ 24 /fi /fl 39 /quoteright ... ] >> into map. */
+static int differences(struct pdf *x, const unsigned char *fb, size_t fbn, unsigned short *map)
+{
+	const unsigned char *vs, *ds;
+	size_t vn, dn;
+	struct pdf_lex l;
+	struct pdf_tok t;
+	long code = -1;
+	int any = 0;
+
+	if (!get(x, fb, fbn, "Encoding", &vs, &vn, NULL) || !vn || vs[0] != '<' ||
+	    !get(x, vs, vn, "Differences", &ds, &dn, NULL))
+		return 0;
+	l.p = ds;
+	l.e = ds + dn;
+	if (pdf_lex_next(&l, &t) != PT_ARR)
+		return 0;
+	while (pdf_lex_next(&l, &t) != PT_EOF && t.type != PT_ARR_END) {
+		if (t.type == PT_NUM) {
+			double v;
+			code = pdf_num(t.s, t.n, &v) && v >= 0 && v < 256 ? (long)v : -1;
+		} else if (t.type == PT_NAME && code >= 0 && code < 256) {
+			unsigned long u = pdf_glyph_unicode(t.s, t.n);
+			if (u && u < 0x10000) {
+				map[code] = (unsigned short)u;
+				any = 1;
+			}
+			code++;
+		}
+	}
+	return any;
+}
+
+static size_t page_fonts(struct pdf *x, const unsigned char *res, size_t resn, struct pdf_font *f,
+                         unsigned short (*maps)[256])
 {
 	const unsigned char *fs, *vs;
 	size_t fn, vn, nf = 0;
@@ -721,6 +755,8 @@ static size_t page_fonts(struct pdf *x, const unsigned char *res, size_t resn, s
 			f[nf].composite = 1;
 		if (pdf_dict_get(fb, fbn, "ToUnicode", &vs, &vn) && pdf_ref(vs, vn, &num))
 			f[nf].cmap = cmap_for(x, num);
+		if (maps && !f[nf].composite && differences(x, fb, fbn, maps[nf]))
+			f[nf].diff = maps[nf];
 		nf++;
 	}
 	return nf;
@@ -768,7 +804,8 @@ static int run_content(struct pdf *x, const unsigned char *c, size_t cn, const u
                        size_t resn)
 {
 	struct pdf_font fonts[MAX_FONTS];
-	size_t nf = res ? page_fonts(x, res, resn, fonts) : 0;
+	unsigned short (*maps)[256] = calloc(MAX_FONTS, sizeof *maps); /* owned; NULL: no maps */
+	size_t nf = res ? page_fonts(x, res, resn, fonts, maps) : 0;
 	struct phi_buf t;
 	int rc;
 
@@ -781,6 +818,7 @@ static int run_content(struct pdf *x, const unsigned char *c, size_t cn, const u
 	if (rc == PHI_OK)
 		rc = emit(x, &t);
 	phi_buf_free(&t);
+	free(maps);
 	return rc;
 }
 

@@ -435,6 +435,18 @@ int main(void)
 		T_OK(strcmp(text(s), "ABC\n") == 0, "unknown font name: the document's single ToUnicode map");
 		phi_scan_free(s);
 	}
+	/* simple font with /Differences: ligature and quote glyph names */
+	{
+		static const char content[] = "BT /F1 10 Tf 50 50 Td (o\\014ce\\047s) Tj ET";
+		head(&b);
+		pages(&b, "<< /Type /Font /Subtype /Type1 /BaseFont /CMR10 /Encoding 7 0 R >>");
+		obj(&b, 7, "<< /Type /Encoding /Differences [ 12 /fi 39 /quoteright ] >>");
+		sobj(&b, 4, "", content, sizeof content - 1, -1);
+		tail(&b);
+		s = run(&b, b.n, &lim);
+		T_OK(strcmp(text(s), "o\xef\xac\x81" "ce\xe2\x80\x99s\n") == 0, "Differences: glyph names mapped");
+		phi_scan_free(s);
+	}
 	free(b.p);
 	return tap_done();
 }
