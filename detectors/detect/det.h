@@ -48,7 +48,7 @@ enum {
 	K_STREET = 1u << 26,  /* street suffixes */
 	K_CODE = 1u << 27,    /* "code", "codes" (weak ICD cue) */
 	K_PARTNO = 1u << 28,  /* part, model, sku, catalog: against codes */
-	K_IDWORD = 1u << 29,  /* id, number, no, #: filler after a label */
+	/* 1u << 29 free */
 	K_BANK = 1u << 30     /* bank, checking, savings, direct deposit, wire: a bank account */
 };
 
