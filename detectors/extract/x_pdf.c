@@ -205,7 +205,7 @@ static int scan_objects(struct pdf *x)
 			continue;
 		if (nstart > p && is_regular(nstart[-1]))
 			continue;
-		(void)gen;
+		(void)gen; /* generations are not needed: the last definition wins */
 		bs = h + 3;
 		/* Why the cache: "1 0 obj" repeated without any endobj would make
 		 * one search to the end per object (quadratic); the last answer

@@ -175,7 +175,7 @@ int x_rtf_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 	unsigned depth = 0, over = 0, pending_skip = 0;
 	const unsigned char *q = p, *e = p + n;
 	size_t steps = 0;
-	int rc = PHI_OK, star = 0;
+	int rc = PHI_OK;
 
 	memset(&r, 0, sizeof r);
 	r.d = d;
@@ -205,7 +205,6 @@ int x_rtf_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 			} else {
 				over++;
 			}
-			star = 0;
 			pending_skip = 0;
 			continue;
 		}
@@ -215,7 +214,6 @@ int x_rtf_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 				over--;
 			else if (depth)
 				depth--;
-			star = 0;
 			pending_skip = 0;
 			continue;
 		}
@@ -266,7 +264,6 @@ int x_rtf_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 			/* control symbol */
 			q++;
 			if (c == '*') {
-				star = 1;
 				g->skip = 1; /* {\* ...}: ignorable destination unless known */
 				continue;
 			}
@@ -309,7 +306,6 @@ int x_rtf_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 				num = -num;
 			if (q < e && *q == ' ')
 				q++;
-			(void)star;
 			if (word_is(w, wl, "bin")) {
 				size_t k = has_num && num > 0 ? (size_t)num : 0;
 				q += k < (size_t)(e - q) ? k : (size_t)(e - q);
