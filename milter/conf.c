@@ -28,6 +28,7 @@
 #include "conf.h"
 #include "phi/finding.h"
 #include "phi/status.h"
+#include "qcrypt.h"
 
 struct conf_parse {
 	struct conf *c;          /* borrowed: the config being built */
@@ -210,6 +211,28 @@ int conf_parse_path(struct conf_parse *p, const struct conf_key *k, const char *
 	}
 	free(*f);
 	*f = r;
+	return 0;
+}
+
+int conf_parse_keyfile(struct conf_parse *p, const struct conf_key *k, const char *val)
+{
+	int portal = strcmp(k->name, "portal_key_file") == 0;
+	unsigned char *key = portal ? p->c->portal_key : p->c->quarantine_key;
+	int *have = portal ? &p->c->have_portal_key : &p->c->have_quarantine_key;
+	char why[600], **f;
+
+	*have = 0;
+	if (conf_parse_path(p, k, val) != 0)
+		return -1;
+	f = field(p->c, k);
+	if (!**f)
+		return 0;
+	/* The daemon refuses to start on a key others could read. */
+	if (qcrypt_load_key(*f, key, why, sizeof why) != 0) {
+		conf_error(p, "%s: %s", k->name, why);
+		return -1;
+	}
+	*have = 1;
 	return 0;
 }
 
@@ -725,6 +748,8 @@ static void conf_free(struct conf *c)
 		}
 	}
 	phi_engine_free(c->engine);
+	qcrypt_wipe(c->quarantine_key, sizeof c->quarantine_key);
+	qcrypt_wipe(c->portal_key, sizeof c->portal_key);
 	free(c->path);
 	free(c->dir);
 	free(c);

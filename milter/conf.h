@@ -25,6 +25,16 @@ enum conf_mode {
 	CONF_MODE_MONITOR = 1  /* decide and log, never block: headers only */
 };
 
+enum conf_quarantine_method {
+	CONF_QM_STORE = 0,   /* encrypted copy in quarantine_dir, the MTA discards its copy */
+	CONF_QM_MTA_HOLD = 1 /* smfi_quarantine: the MTA's hold queue */
+};
+
+enum conf_blocked_action {
+	CONF_BLOCK_REJECT = 0,    /* 550 5.7.1 */
+	CONF_BLOCK_QUARANTINE = 1 /* hold for the privacy officer */
+};
+
 enum conf_on_error {
 	CONF_ON_ERROR_TEMPFAIL = 0, /* 451 4.7.1: the MTA keeps the message and retries */
 	CONF_ON_ERROR_ACCEPT = 1,   /* let it through unscanned (logged) */
@@ -58,6 +68,19 @@ struct conf {
 	char *scan_socket;          /* scan socket for gateways; "" = off */
 	char *portal_listen;        /* ADDR:PORT of phiportal */
 	size_t scan_max_request;    /* largest scan-socket request, bytes */
+
+	/* Quarantine, portal and audit (issue 5; qstore.h, token.h, audit.h). */
+	char *quarantine_key_file;  /* 32-byte store key file; "" = no store */
+	char *portal_key_file;      /* 32-byte HMAC key file for portal links; "" = no links */
+	int quarantine_method;      /* CONF_QM_STORE | CONF_QM_MTA_HOLD */
+	int blocked_action;         /* CONF_BLOCK_REJECT | CONF_BLOCK_QUARANTINE: the default
+	                               table's "reject" rows */
+	unsigned portal_link_days;  /* portal links expire after this many days */
+	char *audit_log;            /* JSON-lines audit file, absolute; "" = none */
+	char *notice_from;          /* From: of the mail phimilter makes */
+	unsigned char quarantine_key[32]; /* loaded from quarantine_key_file (wiped at free) */
+	unsigned char portal_key[32];     /* loaded from portal_key_file (wiped at free) */
+	int have_quarantine_key, have_portal_key;
 
 	/* Daemon. */
 	char *pid_file;             /* absolute path, "" = none */
@@ -167,6 +190,10 @@ int conf_parse_size(struct conf_parse *p, const struct conf_key *k, const char *
 int conf_parse_uint(struct conf_parse *p, const struct conf_key *k, const char *val);
 int conf_parse_enum(struct conf_parse *p, const struct conf_key *k, const char *val);
 int conf_parse_url(struct conf_parse *p, const struct conf_key *k, const char *val);
+/* A key file (quarantine_key_file, portal_key_file): a path like
+ * CONF_T_FILE, then qcrypt_load_key's checks (32 bytes, 0600, no link);
+ * the key is loaded into the conf. */
+int conf_parse_keyfile(struct conf_parse *p, const struct conf_key *k, const char *val);
 
 /* Domain helpers shared with dest.c: normalise a domain in place (lower
  * case; strip leading '@', '*.' and '.', trailing dots). Returns 0, or -1

@@ -32,6 +32,13 @@ static const struct conf_enum level_names[] = {
 	{ "notice", LOG_NOTICE }, { "info", LOG_INFO }, { "debug", LOG_DEBUG }, { NULL, 0 }
 };
 
+static const struct conf_enum qmethod_names[] = {
+	{ "store", CONF_QM_STORE }, { "mta-hold", CONF_QM_MTA_HOLD }, { NULL, 0 }
+};
+static const struct conf_enum blocked_names[] = {
+	{ "reject", CONF_BLOCK_REJECT }, { "quarantine", CONF_BLOCK_QUARANTINE }, { NULL, 0 }
+};
+
 #define KB 1024ull
 #define MB (1024ull * 1024)
 #define GB (1024ull * 1024 * 1024)
@@ -52,6 +59,15 @@ const struct conf_key conf_keys[] = {
 	{ "scan_socket", CONF_T_SOCKET, "", conf_parse_socket, F(scan_socket), 0, 0, NULL, 0 },
 	{ "portal_listen", CONF_T_STR, "127.0.0.1:8025", conf_parse_str, F(portal_listen), 0, 0, NULL, 0 },
 	{ "scan_max_request", CONF_T_SIZE, "16m", conf_parse_size, F(scan_max_request), 1 * KB, 1 * GB, NULL, 1 },
+
+	/* quarantine, portal, audit (issue 5) */
+	{ "quarantine_key_file", CONF_T_FILE, "", conf_parse_keyfile, F(quarantine_key_file), 0, 0, NULL, 1 },
+	{ "quarantine_method", CONF_T_ENUM, "store", conf_parse_enum, F(quarantine_method), 0, 0, qmethod_names, 1 },
+	{ "blocked_action", CONF_T_ENUM, "reject", conf_parse_enum, F(blocked_action), 0, 0, blocked_names, 1 },
+	{ "portal_key_file", CONF_T_FILE, "", conf_parse_keyfile, F(portal_key_file), 0, 0, NULL, 1 },
+	{ "portal_link_days", CONF_T_UINT, "14", conf_parse_uint, F(portal_link_days), 1, 3650, NULL, 1 },
+	{ "audit_log", CONF_T_PATH, "", conf_parse_path, F(audit_log), 0, 0, NULL, 1 },
+	{ "notice_from", CONF_T_STR, "phimilter-noreply@example.org", conf_parse_str, F(notice_from), 0, 0, NULL, 1 },
 
 	/* daemon */
 	{ "pid_file", CONF_T_PATH, "", conf_parse_path, F(pid_file), 0, 0, NULL, 0 },
