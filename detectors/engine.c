@@ -120,6 +120,56 @@ int phi_scan_text(struct phi_scan *s, const unsigned char *text, size_t len)
 	return finish(s, rc);
 }
 
+/* Declared type as the dispatcher wants it: lower case "type/subtype",
+ * without parameters or blanks; "" when none was given. */
+static void clean_content_type(const char *in, char *out, size_t outlen)
+{
+	size_t k = 0;
+
+	for (; in && *in && *in != ';' && k + 1 < outlen; in++) {
+		char ch = *in;
+		if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n')
+			continue;
+		out[k++] = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
+	}
+	out[k] = 0;
+}
+
+int phi_scan_parts(struct phi_scan *s, const struct phi_input_part *parts, size_t n)
+{
+	size_t i;
+	int rc = PHI_OK;
+
+	if (s->done)
+		return PHI_EINVAL;
+	for (i = 0; i < n && (rc == PHI_OK || rc == PHI_ELIMIT); i++) {
+		const struct phi_input_part *ip = &parts[i];
+		const unsigned char *data = ip->data ? ip->data : (const unsigned char *)"";
+		char ct[128];
+		int part;
+
+		clean_content_type(ip->content_type, ct, sizeof ct);
+		if (!ct[0])
+			snprintf(ct, sizeof ct, "%s", ip->attachment ? "application/octet-stream" : "text/plain");
+		part = doc_add_part(&s->doc, -1, ct, ip->filename, PHI_FMT_TEXT, ip->len, ip->attachment);
+		if (part == PHI_ELIMIT) {
+			rc = PHI_ELIMIT; /* max_parts: reported by doc_add_part; the rest is not read */
+			break;
+		}
+		if (part < 0)
+			return finish(s, part);
+		rc = extract_part(&s->doc, part, data, ip->len);
+		/* The name is text the sender wrote: scanned like a MIME file name. */
+		if ((rc == PHI_OK || rc == PHI_ELIMIT) && ip->filename && ip->filename[0]) {
+			int r2 = doc_add_text(&s->doc, part, PHI_F_FILENAME, "filename",
+			                      (const unsigned char *)ip->filename, strlen(ip->filename), 0);
+			if (r2 == PHI_ENOMEM)
+				rc = r2;
+		}
+	}
+	return finish(s, rc);
+}
+
 enum phi_verdict phi_scan_verdict(const struct phi_scan *s) { return s->verdict; }
 double phi_scan_score(const struct phi_scan *s) { return s->score; }
 size_t phi_scan_nfindings(const struct phi_scan *s) { return s->nf; }

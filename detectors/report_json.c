@@ -42,12 +42,19 @@ static void finding_type_json(FILE *out, const struct phi_finding *f)
 
 void phi_report_json(FILE *out, const char *file, const struct phi_scan *s)
 {
-	size_t i, n = phi_scan_nfindings(s);
-
 	fputs("{\"file\":", out);
 	phi_json_string(out, file);
-	fprintf(out, ",\"verdict\":\"%s\",\"score\":%.2f,\"findings\":[",
+	fprintf(out, ",\"verdict\":\"%s\",\"score\":%.2f,\"findings\":",
 	        phi_verdict_name(phi_scan_verdict(s)), phi_scan_score(s));
+	phi_report_json_findings(out, s);
+	fputs("}\n", out);
+}
+
+void phi_report_json_findings(FILE *out, const struct phi_scan *s)
+{
+	size_t i, n = phi_scan_nfindings(s);
+
+	fputc('[', out);
 	for (i = 0; i < n; i++) {
 		const struct phi_finding *f = phi_scan_finding(s, i);
 		fputs(i ? ",{\"type\":" : "{\"type\":", out);
@@ -67,7 +74,7 @@ void phi_report_json(FILE *out, const char *file, const struct phi_scan *s)
 		}
 		fputc('}', out);
 	}
-	fputs("]}\n", out);
+	fputc(']', out);
 }
 
 void phi_report_json_error(FILE *out, const char *file, const char *error)

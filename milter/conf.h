@@ -81,6 +81,8 @@ struct conf {
 	unsigned char quarantine_key[32]; /* loaded from quarantine_key_file (wiped at free) */
 	unsigned char portal_key[32];     /* loaded from portal_key_file (wiped at free) */
 	int have_quarantine_key, have_portal_key;
+	unsigned scan_socket_timeout; /* seconds a scan-socket client may stay silent
+	                                 (idle, or in the middle of a request) */
 
 	/* Daemon. */
 	char *pid_file;             /* absolute path, "" = none */

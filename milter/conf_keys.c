@@ -59,6 +59,7 @@ const struct conf_key conf_keys[] = {
 	{ "scan_socket", CONF_T_SOCKET, "", conf_parse_socket, F(scan_socket), 0, 0, NULL, 0 },
 	{ "portal_listen", CONF_T_STR, "127.0.0.1:8025", conf_parse_str, F(portal_listen), 0, 0, NULL, 0 },
 	{ "scan_max_request", CONF_T_SIZE, "16m", conf_parse_size, F(scan_max_request), 1 * KB, 1 * GB, NULL, 1 },
+	{ "scan_socket_timeout", CONF_T_UINT, "120", conf_parse_uint, F(scan_socket_timeout), 1, 86400, NULL, 1 },
 
 	/* quarantine, portal, audit (issue 5) */
 	{ "quarantine_key_file", CONF_T_FILE, "", conf_parse_keyfile, F(quarantine_key_file), 0, 0, NULL, 1 },

@@ -32,6 +32,7 @@
 #include "conf.h"
 #include "log.h"
 #include "mlfi.h"
+#include "scan_socket.h"
 
 #ifndef PHI_VERSION
 #define PHI_VERSION "0.0.0"
@@ -319,6 +320,13 @@ int main(int argc, char **argv)
 		fatal("stat %s: %s", upath, strerror(errno));
 	if (!upath)
 		tcp_nodelay_listeners();
+	/* The scan socket for chat gateways (scan_socket.c): opened here,
+	 * before the privilege drop, served once the config is current. */
+	if (c->scan_socket[0]) {
+		char serr[256];
+		if (scan_socket_open(c->scan_socket, c->user, serr, sizeof serr) != 0)
+			fatal("%s", serr);
+	}
 
 	if (!foreground)
 		daemonize();
@@ -340,6 +348,12 @@ int main(int argc, char **argv)
 	conf_set_current(c); /* takes our reference */
 	if ((rc = pthread_create(&thr, NULL, signal_thread, NULL)) != 0)
 		fatal("reload thread: %s", strerror(rc));
+	if (c->scan_socket[0]) {
+		char serr[256];
+		if (scan_socket_start(serr, sizeof serr) != 0)
+			fatal("%s", serr);
+		LOG_AT(LOG_NOTICE, "scan socket listening on %s", c->scan_socket);
+	}
 
 	LOG_AT(LOG_NOTICE, "phimilter %s starting on %s (config %s, mode=%s)", PHI_VERSION, sock, conf_path,
 	       conf_mode_name(c->mode));
@@ -347,6 +361,7 @@ int main(int argc, char **argv)
 
 	LOG_AT(LOG_NOTICE, "stopping: waiting for messages in progress");
 	left = mlfi_wait_idle(DRAIN_SECONDS);
+	scan_socket_stop(DRAIN_SECONDS);
 	if (left)
 		LOG_AT(LOG_WARNING, "stopping with %u message(s) still in progress (the MTA retries them)", left);
 	stopping = 1;

@@ -64,6 +64,23 @@ int phi_scan_message(struct phi_scan *s, const unsigned char *msg, size_t len);
 /* Scan plain UTF-8 text (phictl scan --text, chat messages). */
 int phi_scan_text(struct phi_scan *s, const unsigned char *text, size_t len);
 
+/* One piece of a message that does not come as RFC 5322 (a chat message
+ * and its files, from the scan socket). Everything is borrowed for the call. */
+struct phi_input_part {
+	const char *content_type;   /* declared type ("application/pdf"; parameters and case
+	                               are cleaned here), or NULL: guessed from name and bytes */
+	const char *filename;       /* the file's name, or NULL (scanned as a filename segment) */
+	const unsigned char *data;  /* the decoded bytes (no transfer encoding), len bytes */
+	size_t len;
+	int attachment;             /* 1 for a file, 0 for the message text */
+};
+
+/* Scan a message given as parts: each becomes a top-level part ("1", "2",
+ * ...) read by the same extractors as a MIME part of that type and name.
+ * Returns like phi_scan_message. Call once per scan, instead of
+ * phi_scan_message / phi_scan_text. */
+int phi_scan_parts(struct phi_scan *s, const struct phi_input_part *parts, size_t n);
+
 /* Record that the caller could not give the whole message (e.g. it was over
  * max_message_bytes): adds an unscannable finding naming `limit`. Call before
  * phi_scan_message. */

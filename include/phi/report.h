@@ -13,6 +13,10 @@
 /* One JSON object on one line for a finished scan of `file`. */
 void phi_report_json(FILE *out, const char *file, const struct phi_scan *s);
 
+/* The findings array of that line alone ("[{...},...]"), for other
+ * outputs that carry the same findings (the scan socket's reply). */
+void phi_report_json_findings(FILE *out, const struct phi_scan *s);
+
 /* {"file":...,"verdict":"error","error":...,"findings":[]} */
 void phi_report_json_error(FILE *out, const char *file, const char *error);
 

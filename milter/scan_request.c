@@ -1,0 +1,914 @@
+/*
+ * scan_request.c - parse, scan, decide and answer one scan-socket request
+ * (see scan_request.h and CONTRACTS.md "Scan socket").
+ *
+ * The JSON reader is strict (RFC 8259): a request that is not one valid
+ * object gets an error reply, never a guess. Known members: id, op,
+ * channel, sender, recipients, text, attachments; others are skipped.
+ * op is "scan" (the default), "config" (the domain lists a gateway needs
+ * to tell inside from outside) or "ping". Nesting is capped at
+ * SR_DEPTH_MAX so that a hostile request cannot exhaust the stack.
+ *
+ * Memory: the request line (scan_socket.c), the decoded strings (at most
+ * the same size again) and the scan. Decoded strings are wiped before
+ * they are freed: they hold the message.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <openssl/crypto.h>
+#include "scan_request.h"
+#include "conf.h"
+#include "decide.h"
+#include "log.h"
+#include "mctx.h"
+#include "phi/report.h"
+#include "phi/status.h"
+#include "reply.h"
+
+#define SR_DEPTH_MAX 32
+#define SR_MAX_ATTACHMENTS 1000
+#define SR_SHORT_MAX 1024        /* op, channel, content_type, filename: longest kept */
+
+static unsigned test_delay_ms;
+static unsigned active_scans;    /* atomic: scan-socket scans running now (max_scans) */
+
+void scan_request_set_test_delay(unsigned ms)
+{
+	test_delay_ms = ms;
+}
+
+/* ---- a growable byte string, wiped when freed ---- */
+
+struct sbuf {
+	unsigned char *d;  /* owned, NUL-terminated when not NULL */
+	size_t n, cap;
+};
+
+static void sbuf_free(struct sbuf *b)
+{
+	if (b->d) {
+		OPENSSL_cleanse(b->d, b->cap);
+		free(b->d);
+	}
+	b->d = NULL;
+	b->n = b->cap = 0;
+}
+
+/* Room for `more` bytes and a NUL. The old pointer is dead on success. */
+static int sbuf_room(struct sbuf *b, size_t more)
+{
+	size_t want, cap;
+	unsigned char *nd;
+
+	if (more > (size_t)-1 - b->n - 1)
+		return -1;
+	want = b->n + more + 1;
+	if (want <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 64;
+	while (cap < want)
+		cap = cap > (size_t)-1 / 2 ? want : cap * 2;
+	nd = malloc(cap);
+	if (!nd)
+		return -1;
+	if (b->d) {
+		memcpy(nd, b->d, b->n);
+		OPENSSL_cleanse(b->d, b->cap);
+		free(b->d);
+	}
+	b->d = nd;
+	b->cap = cap;
+	return 0;
+}
+
+static int sbuf_put(struct sbuf *b, const unsigned char *p, size_t n)
+{
+	if (sbuf_room(b, n) != 0)
+		return -1;
+	memcpy(b->d + b->n, p, n);
+	b->n += n;
+	b->d[b->n] = 0;
+	return 0;
+}
+
+/* ---- the request ---- */
+
+struct sr_att {
+	struct sbuf filename;
+	struct sbuf content_type;
+	struct sbuf data;        /* base64 as read, then decoded in place */
+};
+
+struct sr_req {
+	char id[SCAN_REQUEST_ID_MAX]; /* the id as JSON text ("\"r1\"", "7"), "" = none */
+	char op[16];
+	char channel[16];
+	struct sbuf sender;
+	struct sbuf *rcpts;      /* owned array */
+	size_t nrcpt, caprcpt;
+	struct sbuf text;
+	int has_text;
+	struct sr_att *att;      /* owned array */
+	size_t natt, capatt;
+};
+
+static void req_free(struct sr_req *r)
+{
+	size_t i;
+
+	sbuf_free(&r->sender);
+	for (i = 0; i < r->nrcpt; i++)
+		sbuf_free(&r->rcpts[i]);
+	free(r->rcpts);
+	sbuf_free(&r->text);
+	for (i = 0; i < r->natt; i++) {
+		sbuf_free(&r->att[i].filename);
+		sbuf_free(&r->att[i].content_type);
+		sbuf_free(&r->att[i].data);
+	}
+	free(r->att);
+	memset(r, 0, sizeof *r);
+}
+
+/* ---- strict JSON reader ---- */
+
+struct jp {
+	const unsigned char *p, *end;
+	const char *err;         /* constant reason once something is wrong */
+	unsigned depth;
+	int oom;
+};
+
+static void ws(struct jp *j)
+{
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\r' || *j->p == '\n'))
+		j->p++;
+}
+
+static int fail(struct jp *j, const char *why)
+{
+	if (!j->err)
+		j->err = why;
+	return -1;
+}
+
+static int hex4(const unsigned char *p, unsigned long *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < 4; i++) {
+		unsigned char c = p[i];
+		*v <<= 4;
+		if (c >= '0' && c <= '9') *v |= (unsigned long)(c - '0');
+		else if (c >= 'a' && c <= 'f') *v |= (unsigned long)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F') *v |= (unsigned long)(c - 'A' + 10);
+		else return -1;
+	}
+	return 0;
+}
+
+static int put_utf8(struct sbuf *b, unsigned long cp)
+{
+	unsigned char u[4];
+	size_t n;
+
+	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		cp = 0xFFFD;
+	if (cp < 0x80) { u[0] = (unsigned char)cp; n = 1; }
+	else if (cp < 0x800) { u[0] = (unsigned char)(0xC0 | (cp >> 6)); u[1] = (unsigned char)(0x80 | (cp & 0x3F)); n = 2; }
+	else if (cp < 0x10000) { u[0] = (unsigned char)(0xE0 | (cp >> 12)); u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+		u[2] = (unsigned char)(0x80 | (cp & 0x3F)); n = 3; }
+	else { u[0] = (unsigned char)(0xF0 | (cp >> 18)); u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+		u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F)); u[3] = (unsigned char)(0x80 | (cp & 0x3F)); n = 4; }
+	return sbuf_put(b, u, n);
+}
+
+/* A string at j->p (the opening quote). Decoded into `out` (NULL: only
+ * checked). `max` caps the decoded length (0 = no cap beyond the line). */
+static int jp_string(struct jp *j, struct sbuf *out, size_t max, const char *toolong)
+{
+	const unsigned char *run;
+
+	if (j->p >= j->end || *j->p != '"')
+		return fail(j, "expected a string");
+	j->p++;
+	for (;;) {
+		run = j->p;
+		while (j->p < j->end && *j->p != '"' && *j->p != '\\' && *j->p >= 0x20)
+			j->p++;
+		if (out && j->p > run && sbuf_put(out, run, (size_t)(j->p - run)) != 0)
+			return j->oom = 1, fail(j, "out of memory");
+		if (j->p >= j->end)
+			return fail(j, "unterminated string");
+		if (*j->p == '"') {
+			j->p++;
+			break;
+		}
+		if (*j->p < 0x20)
+			return fail(j, "control character in a string");
+		/* backslash */
+		if (j->end - j->p < 2)
+			return fail(j, "unterminated string");
+		j->p++;
+		{
+			unsigned char e = *j->p++, c = 0;
+			unsigned long cp, lo;
+
+			switch (e) {
+			case '"': c = '"'; break;
+			case '\\': c = '\\'; break;
+			case '/': c = '/'; break;
+			case 'b': c = '\b'; break;
+			case 'f': c = '\f'; break;
+			case 'n': c = '\n'; break;
+			case 'r': c = '\r'; break;
+			case 't': c = '\t'; break;
+			case 'u':
+				if (j->end - j->p < 4 || hex4(j->p, &cp) != 0)
+					return fail(j, "bad \\u escape");
+				j->p += 4;
+				if (cp >= 0xD800 && cp <= 0xDBFF && j->end - j->p >= 6 && j->p[0] == '\\' &&
+				    j->p[1] == 'u' && hex4(j->p + 2, &lo) == 0 && lo >= 0xDC00 && lo <= 0xDFFF) {
+					cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+					j->p += 6;
+				}
+				if (out && put_utf8(out, cp) != 0)
+					return j->oom = 1, fail(j, "out of memory");
+				break;
+			default:
+				return fail(j, "bad escape in a string");
+			}
+			if (c && out && sbuf_put(out, &c, 1) != 0)
+				return j->oom = 1, fail(j, "out of memory");
+		}
+		if (out && max && out->n > max)
+			return fail(j, toolong);
+	}
+	if (out && max && out->n > max)
+		return fail(j, toolong);
+	if (out && !out->d && sbuf_put(out, (const unsigned char *)"", 0) != 0)
+		return j->oom = 1, fail(j, "out of memory");
+	return 0;
+}
+
+static int jp_lit(struct jp *j, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if ((size_t)(j->end - j->p) < n || memcmp(j->p, lit, n) != 0)
+		return fail(j, "not valid JSON");
+	j->p += n;
+	return 0;
+}
+
+static int jp_number(struct jp *j)
+{
+	const unsigned char *s = j->p;
+
+	if (j->p < j->end && *j->p == '-')
+		j->p++;
+	if (j->p < j->end && *j->p == '0')
+		j->p++;
+	else if (j->p < j->end && *j->p >= '1' && *j->p <= '9')
+		while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+			j->p++;
+	else
+		return fail(j, "not valid JSON");
+	if (j->p < j->end && *j->p == '.') {
+		j->p++;
+		if (j->p >= j->end || *j->p < '0' || *j->p > '9')
+			return fail(j, "bad number");
+		while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+			j->p++;
+	}
+	if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
+		j->p++;
+		if (j->p < j->end && (*j->p == '+' || *j->p == '-'))
+			j->p++;
+		if (j->p >= j->end || *j->p < '0' || *j->p > '9')
+			return fail(j, "bad number");
+		while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+			j->p++;
+	}
+	return j->p > s ? 0 : fail(j, "bad number");
+}
+
+static int jp_skip(struct jp *j);
+
+/* Walk an object or array, calling `member` for each object member (with
+ * the key) or `elem` for each array element; NULL callbacks skip. */
+typedef int (*jp_member_fn)(struct jp *j, const char *key, void *arg);
+typedef int (*jp_elem_fn)(struct jp *j, size_t i, void *arg);
+
+static int jp_object(struct jp *j, jp_member_fn member, void *arg)
+{
+	struct sbuf key = { 0 };
+	int rc = -1;
+
+	if (j->p >= j->end || *j->p != '{')
+		return fail(j, "expected an object");
+	if (++j->depth > SR_DEPTH_MAX)
+		return fail(j, "nested too deeply");
+	j->p++;
+	ws(j);
+	if (j->p < j->end && *j->p == '}') {
+		j->p++;
+		j->depth--;
+		return 0;
+	}
+	for (;;) {
+		ws(j);
+		key.n = 0;
+		if (jp_string(j, &key, 256, "member name too long") != 0)
+			goto out;
+		ws(j);
+		if (j->p >= j->end || *j->p != ':') {
+			fail(j, "expected ':'");
+			goto out;
+		}
+		j->p++;
+		ws(j);
+		if ((member ? member(j, (const char *)key.d, arg) : jp_skip(j)) != 0)
+			goto out;
+		ws(j);
+		if (j->p < j->end && *j->p == ',') {
+			j->p++;
+			continue;
+		}
+		if (j->p < j->end && *j->p == '}') {
+			j->p++;
+			break;
+		}
+		fail(j, "expected ',' or '}'");
+		goto out;
+	}
+	j->depth--;
+	rc = 0;
+out:
+	sbuf_free(&key);
+	return rc;
+}
+
+static int jp_array(struct jp *j, jp_elem_fn elem, void *arg)
+{
+	size_t i = 0;
+
+	if (j->p >= j->end || *j->p != '[')
+		return fail(j, "expected an array");
+	if (++j->depth > SR_DEPTH_MAX)
+		return fail(j, "nested too deeply");
+	j->p++;
+	ws(j);
+	if (j->p < j->end && *j->p == ']') {
+		j->p++;
+		j->depth--;
+		return 0;
+	}
+	for (;; i++) {
+		ws(j);
+		if ((elem ? elem(j, i, arg) : jp_skip(j)) != 0)
+			return -1;
+		ws(j);
+		if (j->p < j->end && *j->p == ',') {
+			j->p++;
+			continue;
+		}
+		if (j->p < j->end && *j->p == ']') {
+			j->p++;
+			break;
+		}
+		return fail(j, "expected ',' or ']'");
+	}
+	j->depth--;
+	return 0;
+}
+
+static int jp_skip(struct jp *j)
+{
+	if (j->p >= j->end)
+		return fail(j, "not valid JSON");
+	switch (*j->p) {
+	case '{': return jp_object(j, NULL, NULL);
+	case '[': return jp_array(j, NULL, NULL);
+	case '"': return jp_string(j, NULL, 0, NULL);
+	case 't': return jp_lit(j, "true");
+	case 'f': return jp_lit(j, "false");
+	case 'n': return jp_lit(j, "null");
+	default: return jp_number(j);
+	}
+}
+
+/* A short string member into a fixed buffer. */
+static int jp_short(struct jp *j, char *out, size_t outlen, const char *toolong)
+{
+	struct sbuf b = { 0 };
+	int rc = jp_string(j, &b, outlen - 1, toolong);
+
+	if (rc == 0)
+		snprintf(out, outlen, "%s", (const char *)b.d);
+	sbuf_free(&b);
+	return rc;
+}
+
+static int rcpt_elem(struct jp *j, size_t i, void *arg)
+{
+	struct sr_req *r = arg;
+
+	(void)i;
+	if (r->nrcpt >= MCTX_MAX_RCPTS)
+		return fail(j, "too many recipients");
+	if (r->nrcpt == r->caprcpt) {
+		size_t cap = r->caprcpt ? r->caprcpt * 2 : 8;
+		struct sbuf *nv = realloc(r->rcpts, cap * sizeof *nv);
+		if (!nv)
+			return j->oom = 1, fail(j, "out of memory");
+		r->rcpts = nv;
+		r->caprcpt = cap;
+	}
+	memset(&r->rcpts[r->nrcpt], 0, sizeof r->rcpts[0]);
+	r->nrcpt++;
+	return jp_string(j, &r->rcpts[r->nrcpt - 1], MCTX_ADDR_MAX, "recipient address too long");
+}
+
+static int att_member(struct jp *j, const char *key, void *arg)
+{
+	struct sr_att *a = arg;
+
+	if (strcmp(key, "filename") == 0 || strcmp(key, "content_type") == 0) {
+		struct sbuf *b = key[0] == 'f' ? &a->filename : &a->content_type;
+		if (j->p < j->end && *j->p == 'n')
+			return jp_lit(j, "null");
+		b->n = 0;
+		return jp_string(j, b, SR_SHORT_MAX, "attachment name or type too long");
+	}
+	if (strcmp(key, "data") == 0) {
+		sbuf_free(&a->data);
+		return jp_string(j, &a->data, 0, NULL);
+	}
+	return jp_skip(j);
+}
+
+static int att_elem(struct jp *j, size_t i, void *arg)
+{
+	struct sr_req *r = arg;
+
+	(void)i;
+	if (r->natt >= SR_MAX_ATTACHMENTS)
+		return fail(j, "too many attachments");
+	if (r->natt == r->capatt) {
+		size_t cap = r->capatt ? r->capatt * 2 : 4;
+		struct sr_att *nv = realloc(r->att, cap * sizeof *nv);
+		if (!nv)
+			return j->oom = 1, fail(j, "out of memory");
+		r->att = nv;
+		r->capatt = cap;
+	}
+	memset(&r->att[r->natt], 0, sizeof r->att[0]);
+	r->natt++;
+	if (j->p >= j->end || *j->p != '{')
+		return fail(j, "an attachment must be an object");
+	return jp_object(j, att_member, &r->att[r->natt - 1]);
+}
+
+static int req_member(struct jp *j, const char *key, void *arg)
+{
+	struct sr_req *r = arg;
+
+	if (strcmp(key, "id") == 0) {
+		const unsigned char *s = j->p;
+		size_t n;
+
+		if (j->p < j->end && (*j->p == '{' || *j->p == '['))
+			return fail(j, "id must be a string or a number");
+		if (jp_skip(j) != 0)
+			return -1;
+		n = (size_t)(j->p - s);
+		if (n >= sizeof r->id)
+			return fail(j, "id too long");
+		/* Echoed back as written: it is valid JSON, checked above. */
+		memcpy(r->id, s, n);
+		r->id[n] = 0;
+		return 0;
+	}
+	if (strcmp(key, "op") == 0)
+		return jp_short(j, r->op, sizeof r->op, "unknown op");
+	if (strcmp(key, "channel") == 0)
+		return jp_short(j, r->channel, sizeof r->channel, "unknown channel");
+	if (strcmp(key, "sender") == 0) {
+		if (j->p < j->end && *j->p == 'n')
+			return jp_lit(j, "null");
+		r->sender.n = 0;
+		return jp_string(j, &r->sender, MCTX_ADDR_MAX, "sender address too long");
+	}
+	if (strcmp(key, "recipients") == 0) {
+		if (r->nrcpt)
+			return fail(j, "recipients given twice");
+		if (j->p >= j->end || *j->p != '[')
+			return fail(j, "recipients must be an array of strings");
+		return jp_array(j, rcpt_elem, r);
+	}
+	if (strcmp(key, "text") == 0) {
+		if (j->p < j->end && *j->p == 'n')
+			return jp_lit(j, "null");
+		sbuf_free(&r->text);
+		r->has_text = 1;
+		return jp_string(j, &r->text, 0, NULL);
+	}
+	if (strcmp(key, "attachments") == 0) {
+		if (r->natt)
+			return fail(j, "attachments given twice");
+		if (j->p < j->end && *j->p == 'n')
+			return jp_lit(j, "null");
+		if (j->p >= j->end || *j->p != '[')
+			return fail(j, "attachments must be an array of objects");
+		return jp_array(j, att_elem, r);
+	}
+	return jp_skip(j);
+}
+
+/* Parse the whole line. On error *why is set (constant) and r may hold
+ * the id if it came before the error. */
+static int req_parse(const unsigned char *p, size_t n, struct sr_req *r, const char **why, int *oom)
+{
+	struct jp j = { p, p + n, NULL, 0, 0 };
+
+	ws(&j);
+	if (j.p >= j.end) {
+		*why = "empty request";
+		return -1;
+	}
+	if (*j.p != '{') {
+		*why = "a request must be a JSON object";
+		return -1;
+	}
+	if (jp_object(&j, req_member, r) != 0) {
+		*why = j.err ? j.err : "not valid JSON";
+		*oom = j.oom;
+		return -1;
+	}
+	ws(&j);
+	if (j.p != j.end) {
+		*why = "more than one JSON value on the line";
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- base64 ---- */
+
+static int b64v(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z') return c - 'A';
+	if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+	if (c >= '0' && c <= '9') return c - '0' + 52;
+	if (c == '+' || c == '-') return 62;
+	if (c == '/' || c == '_') return 63;
+	return -1;
+}
+
+int scan_request_b64(unsigned char *p, size_t len, size_t *outlen)
+{
+	size_t i, o = 0, pad = 0;
+	unsigned long acc = 0;
+	int bits = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = p[i];
+		int v;
+
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			continue;
+		if (c == '=') {
+			pad++;
+			continue;
+		}
+		if (pad || (v = b64v(c)) < 0)
+			return -1; /* data after padding, or not base64 */
+		acc = (acc << 6) | (unsigned long)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			p[o++] = (unsigned char)((acc >> bits) & 0xFF);
+		}
+	}
+	/* 6 leftover bits cannot be; padding beyond two is malformed. */
+	if (bits >= 6 || pad > 2)
+		return -1;
+	*outlen = o;
+	return 0;
+}
+
+/* ---- replies ---- */
+
+const char *scan_request_oom_reply(void)
+{
+	return "{\"id\":null,\"error\":\"out of memory\"}\n";
+}
+
+/* Close the memstream `f` whose buffer is *mem (only valid after fclose)
+ * and hand the buffer to *out. */
+static int finish_reply(FILE *f, char **out, char **mem)
+{
+	if (fclose(f) != 0) {
+		free(*mem);
+		*out = NULL;
+		return -1;
+	}
+	*out = *mem;
+	return 0;
+}
+
+static int error_reply(const char *id, const char *why, char **out, size_t *outlen)
+{
+	char *mem = NULL;
+	FILE *f = open_memstream(&mem, outlen);
+
+	*out = NULL;
+	if (!f)
+		return -1;
+	fprintf(f, "{\"id\":%s,\"error\":", id && id[0] ? id : "null");
+	phi_json_string(f, why);
+	fputs("}\n", f);
+	return finish_reply(f, out, &mem);
+}
+
+int scan_request_error(const unsigned char *prefix, size_t len, const char *why, char **out,
+                       size_t *outlen)
+{
+	struct sr_req r;
+	const char *pwhy = NULL;
+	int oom = 0, rc;
+
+	memset(&r, 0, sizeof r);
+	/* Only a leading "id" member is looked for: the rest is not here. */
+	req_parse(prefix, len, &r, &pwhy, &oom);
+	rc = error_reply(r.id, why, out, outlen);
+	req_free(&r);
+	return rc;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static void json_domains(FILE *f, const char *name, const struct conf_list *l)
+{
+	size_t i;
+
+	fprintf(f, ",\"%s\":[", name);
+	for (i = 0; i < l->n; i++) {
+		if (i)
+			fputc(',', f);
+		phi_json_string(f, l->v[i]);
+	}
+	fputc(']', f);
+}
+
+static int config_reply(const struct sr_req *r, const struct conf *c, char **out, size_t *outlen)
+{
+	char *mem = NULL;
+	FILE *f = open_memstream(&mem, outlen);
+
+	if (!f)
+		return -1;
+	fprintf(f, "{\"id\":%s,\"version\":\"%s\",\"mode\":\"%s\",\"on_error\":\"%s\"", r->id[0] ? r->id : "null",
+	        phi_version(), conf_mode_name(c->mode), conf_on_error_name(c->on_error));
+	json_domains(f, "internal_domains", &c->internal_domains);
+	json_domains(f, "partner_domains", &c->partner_domains);
+	fprintf(f, ",\"scan_max_request\":%zu}\n", c->scan_max_request);
+	return finish_reply(f, out, &mem);
+}
+
+/* on_error: the scan could not be finished. tempfail holds the message
+ * back (deliver false) and asks the sender to retry; accept lets it
+ * through unscanned; reject stops it. Logged like mlfi.c's fail(). */
+static int on_error_reply(const struct sr_req *r, const struct conf *c, const char *qid,
+                          const char *why, char **out, size_t *outlen)
+{
+	enum conf_on_error oe = c ? c->on_error : CONF_ON_ERROR_TEMPFAIL;
+	char incident[REPLY_ID_MAX], *mem = NULL;
+	struct reply rep;
+	FILE *f;
+
+	reply_incident_id(incident, sizeof incident);
+	LOG_AT(LOG_WARNING, "%s: error=%s on_error=%s incident=%s channel=%s", qid, why,
+	       conf_on_error_name(oe), incident, r->channel);
+	if (!(f = open_memstream(&mem, outlen)))
+		return -1;
+	fprintf(f, "{\"id\":%s,\"verdict\":\"error\",\"action\":\"%s\",\"deliver\":%s,\"incident\":\"%s\","
+	        "\"reason\":", r->id[0] ? r->id : "null", conf_on_error_name(oe),
+	        oe == CONF_ON_ERROR_ACCEPT ? "true" : "false", incident);
+	phi_json_string(f, why);
+	fputs(",\"findings\":[],\"notice\":", f);
+	if (oe == CONF_ON_ERROR_ACCEPT) {
+		fputs("\"\"", f);
+	} else {
+		reply_build_error(&rep, incident, oe == CONF_ON_ERROR_TEMPFAIL);
+		phi_json_string(f, rep.line[0]);
+	}
+	fputs("}\n", f);
+	return finish_reply(f, out, &mem);
+}
+
+static int decision_reply(const struct sr_req *r, const struct conf *c, const struct phi_scan *s,
+                          const struct decide_result *d, char **out, size_t *outlen)
+{
+	char *mem = NULL;
+	FILE *f = open_memstream(&mem, outlen);
+	int deliver = d->action < POLICY_REDIRECT, k, first = 1;
+	size_t i;
+
+	if (!f)
+		return -1;
+	fprintf(f, "{\"id\":%s,\"verdict\":\"%s\",\"score\":%.2f,\"action\":\"%s\",\"would\":\"%s\","
+	        "\"mode\":\"%s\",\"deliver\":%s,\"incident\":", r->id[0] ? r->id : "null",
+	        phi_verdict_name(d->verdict), phi_scan_score(s), policy_action_name(d->action),
+	        policy_action_name(d->would), conf_mode_name(c->mode), deliver ? "true" : "false");
+	if (d->incident[0])
+		phi_json_string(f, d->incident);
+	else
+		fputs("null", f);
+	fputs(",\"classes\":{", f);
+	for (k = 0; k < DEST__COUNT; k++) {
+		if (!d->rcpts[k])
+			continue;
+		fprintf(f, "%s\"%s\":\"%s\"", first ? "" : ",", dest_class_name((enum dest_class)k),
+		        policy_action_name(d->class_action[k]));
+		first = 0;
+	}
+	fputs("},\"findings\":", f);
+	phi_report_json_findings(f, s);
+	fputs(",\"notice\":", f);
+	if (!deliver) {
+		struct reply rep;
+		char *text = NULL;
+		size_t tl = 0;
+		FILE *t;
+
+		decide_reply(c, s, d, &rep);
+		if ((t = open_memstream(&text, &tl)) != NULL) {
+			for (i = 0; i < rep.n; i++)
+				fprintf(t, "%s%s", i ? "\n" : "", rep.line[i]);
+			fclose(t);
+		}
+		phi_json_string(f, text ? text : rep.line[0]);
+		free(text);
+	} else {
+		fputs("\"\"", f);
+	}
+	fputs("}\n", f);
+	return finish_reply(f, out, &mem);
+}
+
+static int valid_channel(const char *ch)
+{
+	return strcmp(ch, "chat") == 0 || strcmp(ch, "mail") == 0 || strcmp(ch, "web") == 0;
+}
+
+/* Scan and decide; the config reference `c` is the caller's. */
+static int scan_and_decide(const struct sr_req *r, struct conf *c, const char *qid, size_t reqlen,
+                           char **out, size_t *outlen)
+{
+	struct phi_input_part *parts = NULL;
+	struct phi_scan *s = NULL;
+	struct mctx *m = NULL;
+	struct decide_result d;
+	size_t np = 0, i;
+	unsigned n;
+	double t0 = now_ms();
+	char line[1200];
+	int rc, ret = -1;
+
+	if (test_delay_ms && r->has_text && r->text.d &&
+	    strstr((const char *)r->text.d, SCAN_REQUEST_TEST_DELAY_MARK))
+		usleep(test_delay_ms * 1000u);
+	parts = calloc(r->natt + 1, sizeof *parts);
+	if (!parts)
+		goto out;
+	if (r->has_text) {
+		parts[np].data = r->text.d;
+		parts[np].len = r->text.n;
+		parts[np].content_type = "text/plain";
+		np++;
+	}
+	for (i = 0; i < r->natt; i++, np++) {
+		parts[np].data = r->att[i].data.d;
+		parts[np].len = r->att[i].data.n;
+		parts[np].filename = r->att[i].filename.d ? (const char *)r->att[i].filename.d : NULL;
+		parts[np].content_type = r->att[i].content_type.d ? (const char *)r->att[i].content_type.d : NULL;
+		parts[np].attachment = 1;
+	}
+	/* The same cap on concurrent scans as mail (max_scans), counted apart:
+	 * over it the request gets on_error, as a message would. */
+	n = __atomic_add_fetch(&active_scans, 1, __ATOMIC_ACQ_REL);
+	if (n > c->max_scans) {
+		__atomic_sub_fetch(&active_scans, 1, __ATOMIC_ACQ_REL);
+		ret = on_error_reply(r, c, qid, "max_scans", out, outlen);
+		goto out;
+	}
+	s = phi_scan_new(c->engine, &c->limits, NULL, NULL);
+	rc = s ? phi_scan_parts(s, parts, np) : PHI_ENOMEM;
+	__atomic_sub_fetch(&active_scans, 1, __ATOMIC_ACQ_REL);
+	if (rc != PHI_OK) {
+		LOG_AT(LOG_WARNING, "%s: scan failed: %s", qid, phi_strerror(rc));
+		ret = on_error_reply(r, c, qid, "scan", out, outlen);
+		goto out;
+	}
+	/* The envelope, as mail would have it: decide.c reads the recipients. */
+	if (!(m = mctx_new()))
+		goto out;
+	mctx_begin(m, conf_acquire(c));
+	snprintf(m->queue_id, sizeof m->queue_id, "%s", qid);
+	if (mctx_set_sender(m, r->sender.d ? (const char *)r->sender.d : "") != 0)
+		goto out;
+	for (i = 0; i < r->nrcpt; i++)
+		if (mctx_add_rcpt(m, (const char *)r->rcpts[i].d) != 0)
+			goto out;
+	m->size = reqlen;
+	decide_message(c, m, s, &d);
+	if (d.timed_out) {
+		ret = on_error_reply(r, c, qid, "timeout", out, outlen);
+		goto out;
+	}
+	decide_log_line(c, m, s, &d, (unsigned long)(now_ms() - t0), line, sizeof line - 32);
+	LOG_AT(LOG_INFO, "%s channel=%s", line, r->channel);
+	ret = decision_reply(r, c, s, &d, out, outlen);
+out:
+	mctx_free(m);
+	phi_scan_free(s);
+	free(parts);
+	return ret;
+}
+
+int scan_request_handle(const unsigned char *line, size_t len, unsigned long conn,
+                        unsigned long seq, char **out, size_t *outlen)
+{
+	struct sr_req r;
+	struct conf *c = NULL;
+	const char *why = NULL;
+	char qid[40];
+	int oom = 0, ret;
+	size_t i;
+
+	*out = NULL;
+	memset(&r, 0, sizeof r);
+	snprintf(qid, sizeof qid, "sock-%lu-%lu", conn, seq);
+	if (req_parse(line, len, &r, &why, &oom) != 0) {
+		ret = oom ? -1 : error_reply(r.id, why, out, outlen);
+		LOG_AT(LOG_NOTICE, "%s: bad request: %s", qid, oom ? "out of memory" : why);
+		goto out;
+	}
+	if (!r.op[0])
+		snprintf(r.op, sizeof r.op, "scan");
+	if (!r.channel[0])
+		snprintf(r.channel, sizeof r.channel, "chat");
+	if (strcmp(r.op, "ping") == 0) {
+		char buf[SCAN_REQUEST_ID_MAX + 32];
+		int n = snprintf(buf, sizeof buf, "{\"id\":%s,\"ok\":true}\n", r.id[0] ? r.id : "null");
+		ret = (*out = strdup(buf)) ? 0 : -1;
+		*outlen = (size_t)n;
+		goto out;
+	}
+	if (strcmp(r.op, "scan") != 0 && strcmp(r.op, "config") != 0) {
+		ret = error_reply(r.id, "unknown op (scan, config or ping)", out, outlen);
+		goto out;
+	}
+	if (!valid_channel(r.channel)) {
+		ret = error_reply(r.id, "unknown channel (mail, chat or web)", out, outlen);
+		goto out;
+	}
+	for (i = 0; i < r.natt; i++) {
+		if (!r.att[i].data.d) {
+			ret = error_reply(r.id, "an attachment has no data", out, outlen);
+			goto out;
+		}
+		if (scan_request_b64(r.att[i].data.d, r.att[i].data.n, &r.att[i].data.n) != 0) {
+			ret = error_reply(r.id, "an attachment's data is not valid base64", out, outlen);
+			goto out;
+		}
+	}
+	if (strcmp(r.op, "scan") == 0 && !r.has_text && !r.natt) {
+		ret = error_reply(r.id, "nothing to scan: give text or attachments", out, outlen);
+		goto out;
+	}
+	if (!(c = conf_acquire_current())) {
+		ret = on_error_reply(&r, NULL, qid, "no_config", out, outlen);
+		goto out;
+	}
+	if (strcmp(r.op, "config") == 0)
+		ret = config_reply(&r, c, out, outlen);
+	else
+		ret = scan_and_decide(&r, c, qid, len, out, outlen);
+out:
+	conf_release(c);
+	req_free(&r);
+	return ret;
+}
