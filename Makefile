@@ -50,6 +50,8 @@ CTL_SRC    := $(filter milter/phictl.c milter/ctl_%.c,$(MIL_ALL))
 CORE_SRC   := $(filter-out $(DAEMON_SRC) $(CTL_SRC),$(MIL_ALL))
 UNIT_SRC   := $(sort $(wildcard tests/unit/t_*.c))
 TLIB_SRC   := $(sort $(wildcard tests/lib/*.c))
+# gateways/libphiscan: the scan-socket client library (phictl, tests, other gateways).
+SCANCL_SRC := $(sort $(wildcard gateways/libphiscan/*.c))
 
 NPROC     := $(shell nproc 2>/dev/null || echo 2)
 
@@ -57,10 +59,11 @@ obj = $(patsubst %.c,$(B)/%.o,$(1))
 
 DET_LIB    := $(B)/libphidetect.a
 CORE_LIB   := $(B)/libphicore.a
+SCANCL_LIB := $(B)/libphiscan.a
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
 .PHONY: all deps check test unit run eval fuzz bench clean deb
-all: $(BIN)/phimilter $(BIN)/phictl $(DET_LIB) $(UNIT_BIN) $(if $(filter build,$(BUILD)),detectors/libphidetect.a)
+all: $(BIN)/phimilter $(BIN)/phictl $(DET_LIB) $(SCANCL_LIB) $(UNIT_BIN) $(if $(filter build,$(BUILD)),detectors/libphidetect.a)
 
 # The contract names the library detectors/libphidetect.a; it is a copy of
 # the one for the current build flavour.
@@ -80,17 +83,21 @@ $(CORE_LIB): $(call obj,$(CORE_SRC))
 	@mkdir -p $(dir $@); rm -f $@
 	@ar rcs $@ $^
 
+$(SCANCL_LIB): $(call obj,$(SCANCL_SRC))
+	@mkdir -p $(dir $@); rm -f $@
+	@ar rcs $@ $^
+
 $(BIN)/phimilter: $(call obj,$(DAEMON_SRC)) $(CORE_LIB) $(DET_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDSAN) -o $@ $^ $(MILTERLIB) $(LIBS)
 
-$(BIN)/phictl: $(call obj,$(CTL_SRC)) $(CORE_LIB) $(DET_LIB)
+$(BIN)/phictl: $(call obj,$(CTL_SRC)) $(SCANCL_LIB) $(CORE_LIB) $(DET_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDSAN) -o $@ $^ $(LIBS)
 
-$(B)/tests/%: tests/unit/%.c $(call obj,$(TLIB_SRC)) $(CORE_LIB) $(DET_LIB)
+$(B)/tests/%: tests/unit/%.c $(call obj,$(TLIB_SRC)) $(SCANCL_LIB) $(CORE_LIB) $(DET_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Itests/lib -o $@ $< $(call obj,$(TLIB_SRC)) $(CORE_LIB) $(DET_LIB) $(LDSAN) $(LIBS)
+	$(CC) $(CFLAGS_ALL) -Itests/lib -o $@ $< $(call obj,$(TLIB_SRC)) $(SCANCL_LIB) $(CORE_LIB) $(DET_LIB) $(LDSAN) $(LIBS)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 

@@ -14,6 +14,7 @@
 #include "phi/status.h"
 #include "ctl.h"
 #include "ctl_conf.h"
+#include "ctl_scan_socket.h"
 
 static int scan_one(const struct phi_engine *e, const struct phi_limits *lim, const char *file,
                     int json, int text_mode)
@@ -69,6 +70,9 @@ int ctl_scan(int argc, char **argv)
 	int json = 0, text_mode = 0, i, worst = 0, nfiles = 0;
 	struct ctl_engine ce;
 
+	for (i = 1; i < argc; i++) /* --socket ADDR: ask the running daemon (ctl_scan_socket.c) */
+		if (strcmp(argv[i], "--socket") == 0)
+			return ctl_scan_socket(argc, argv);
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = 1;
