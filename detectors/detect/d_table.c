@@ -16,13 +16,6 @@
 
 #define TABLE_MAX_ROWS 20000
 
-static size_t line_start(const unsigned char *t, size_t i)
-{
-	while (i > 0 && t[i - 1] != '\n')
-		i--;
-	return i;
-}
-
 static size_t line_end(const unsigned char *t, size_t n, size_t i)
 {
 	const unsigned char *p = memchr(t + i, '\n', n - i);
@@ -95,7 +88,8 @@ static int ssn_cell(const unsigned char *t, size_t a, size_t b)
 	return k == 9 && ssn_valid(d);
 }
 
-static void column(struct det_seg *ds, size_t hdr_end, unsigned char sep, int col, uint32_t kind)
+/* Read one column under the header line ending at hdr_end; returns where the table ends. */
+static size_t column(struct det_seg *ds, size_t hdr_end, unsigned char sep, int col, uint32_t kind)
 {
 	const unsigned char *t = ds->t;
 	size_t n = ds->n, i = hdr_end + 1, rows = 0;
@@ -123,41 +117,60 @@ static void column(struct det_seg *ds, size_t hdr_end, unsigned char sep, int co
 		}
 		i = le + 1;
 	}
+	return i;
 }
 
 void d_table_hits(struct det_seg *ds)
 {
 	const unsigned char *t = ds->t;
-	size_t h, done_line = (size_t)-1;
+	size_t h, hdr_line = (size_t)-1, table_end = 0;
+	size_t cur_ls = 0, cur_le = 0, cur_pos = 0;  /* the line of the last hit, and a cursor in it */
+	unsigned char cur_sep = 0;
+	int cur_col = 0, cur_hits = 0;
 
 	if (!(ds->allcats & (K_DOB | K_MRN | K_SSN)))
 		return;
 	for (h = 0; h < ds->nhits; h++) {
 		const struct kw_hit *k = &ds->hits[h];
-		size_t ls, le, ca = 0, cb = 0;
-		unsigned char sep;
-		int col, found = 0;
+		size_t ca = 0, cb = 0;
 
 		if (!(k->cats & (K_DOB | K_MRN | K_SSN)))
 			continue;
-		ls = line_start(t, k->start);
-		if (ls == done_line)
-			continue;
-		le = line_end(t, ds->n, k->start);
-		sep = pick_sep(t, ls, le);
-		if (!sep) {
-			done_line = ls;
-			continue;
+		if (h == 0 || k->start >= cur_le || cur_le == 0) {
+			/* a new line: hits come in order, so look back no further than the last line */
+			const unsigned char *nl;
+			size_t lo = cur_le;
+			if (k->start < lo)
+				lo = 0;
+			nl = k->start > lo ? memrchr(t + lo, '\n', k->start - lo) : NULL;
+			cur_ls = nl ? (size_t)(nl - t) + 1 : lo;
+			cur_le = line_end(t, ds->n, k->start);
+			cur_sep = pick_sep(t, cur_ls, cur_le);
+			cur_pos = cur_ls;
+			cur_col = 0;
+			cur_hits = 0;
 		}
-		for (col = 0; col < 64 && cell(t, ls, le, sep, col, &ca, &cb); col++)
-			if (ca <= k->start && k->end <= cb + 1) {
-				found = 1;
-				break;
-			}
-		/* the header cell is the label itself, not a sentence that mentions it */
-		if (!found || cb - ca > 24)
+		if (!cur_sep || ++cur_hits > 64)
 			continue;
-		column(ds, le, sep, col, k->cats);
+		/* labels inside a table already read are cells, not headers (and
+		 * reading the table again for each would be quadratic) */
+		if (k->start < table_end && cur_ls != hdr_line)
+			continue;
+		/* the column of this hit: separators between the line start and it */
+		for (; cur_pos < k->start; cur_pos++)
+			if (t[cur_pos] == cur_sep)
+				cur_col++;
+		if (!cell(t, cur_ls, cur_le, cur_sep, cur_col, &ca, &cb))
+			continue;
+		/* the header cell is the label itself, not a sentence that mentions it */
+		if (!(ca <= k->start && k->end <= cb + 1) || cb - ca > 24)
+			continue;
+		{
+			size_t e = column(ds, cur_le, cur_sep, cur_col, k->cats);
+			hdr_line = cur_ls;
+			if (e > table_end)
+				table_end = e;
+		}
 	}
 }
 

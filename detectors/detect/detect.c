@@ -75,6 +75,10 @@ void det_add(struct det_seg *ds, enum phi_type t, enum phi_confidence c, size_t 
 	 * keeps the finding list (and its de-duplication) short. */
 	if (phi_type_class(t) == PHI_CLASS_CONTACT && s->counts[t] >= DET_CONTACT_MAX)
 		return;
+	/* Once max_findings is reached only a type not yet seen is worth the
+	 * (linear) de-duplication in finding_add. */
+	if (s->findings_full && s->counts[t] > 0)
+		return;
 	if (rules_allowed(ds->de->rules, t, ds->t + off, len))
 		return;
 	hc = det_health_near(ds, off, off + len);
