@@ -666,6 +666,11 @@ static size_t first_after(const struct det_seg *ds, size_t a)
 	return lo;
 }
 
+size_t ctx_first_hit(const struct det_seg *ds, size_t a)
+{
+	return first_after(ds, a);
+}
+
 uint32_t ctx_near(const struct det_seg *ds, size_t a, size_t b, size_t before, size_t after)
 {
 	size_t lo = a > before ? a - before : 0, hi = b + after, i;

@@ -180,7 +180,7 @@ static unsigned health_to_you(const struct det_seg *ds, size_t a, size_t span)
 	size_t i, k;
 	unsigned found = 0;
 
-	for (i = 0; i < ds->nhits; i++) {
+	for (i = ctx_first_hit(ds, a); i < ds->nhits; i++) {
 		const struct kw_hit *h = &ds->hits[i];
 		size_t lo;
 		if (h->start < a)

@@ -136,6 +136,8 @@ void terms_free(struct term_table *tt);
 uint32_t terms_lookup(const struct term_table *tt, const char *phrase);
 /* The one pass over ds->t: fills ds->hits (keywords) and ds->cands (candidates). */
 void ctx_scan(struct det_seg *ds);
+/* Index of the first hit that ends after offset a (ds->nhits if none). */
+size_t ctx_first_hit(const struct det_seg *ds, size_t a);
 /* Union of categories of hits overlapping [a - before, b + after). */
 uint32_t ctx_near(const struct det_seg *ds, size_t a, size_t b, size_t before, size_t after);
 /* The hit of category `cat` ending closest before `a` within `maxd` bytes; NULL if none. */
