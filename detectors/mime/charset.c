@@ -53,13 +53,31 @@ static size_t utf8_seq(const unsigned char *p, size_t n)
 	return len;
 }
 
+/* Bytes below 0x80 from p on, eight at a time: mail text is mostly ASCII
+ * and every decoded byte passes through here. */
+static size_t ascii_run(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	uint64_t v;
+
+	while (n - i >= 8) {
+		memcpy(&v, p + i, 8);
+		if (v & 0x8080808080808080ull)
+			break;
+		i += 8;
+	}
+	while (i < n && p[i] < 0x80)
+		i++;
+	return i;
+}
+
 int charset_is_utf8(const unsigned char *p, size_t n)
 {
 	size_t i = 0, k;
 
 	while (i < n) {
 		if (p[i] < 0x80) {
-			i++;
+			i += ascii_run(p + i, n - i);
 			continue;
 		}
 		if ((k = utf8_seq(p + i, n - i)) == 0)
@@ -77,7 +95,7 @@ static int utf8_copy(const unsigned char *p, size_t n, struct phi_buf *out)
 
 	while (i < n) {
 		if (p[i] < 0x80) {
-			i++;
+			i += ascii_run(p + i, n - i);
 			continue;
 		}
 		if ((k = utf8_seq(p + i, n - i)) != 0) {
