@@ -78,7 +78,11 @@ void decide_message(const struct conf *c, const struct mctx *m, const struct phi
 	in.unscannable_limit = out->unscannable_limit;
 	in.unscannable_other = out->unscannable_other;
 	in.mode = c->mode;
-	in.portal = c->portal_url[0] != 0;
+	in.portal = c->portal_url[0] && c->have_portal_key && c->have_quarantine_key;
+	in.quarantine = c->blocked_action == CONF_BLOCK_QUARANTINE &&
+	                (c->have_quarantine_key || c->quarantine_method == CONF_QM_MTA_HOLD);
+	in.secure = m->subject && c->secure_keyword[0] && strcasestr(m->subject, c->secure_keyword);
+	out->secure = in.secure && in.portal;
 	out->action = out->would = POLICY_ACCEPT;
 	for (d = 0; d < DEST__COUNT; d++) {
 		if (!out->rcpts[d])
@@ -103,16 +107,8 @@ void decide_message(const struct conf *c, const struct mctx *m, const struct phi
 		out->action = pd.action;
 		out->worst = pd;
 	}
-	/* Redirect to the portal is not built yet: it is applied, and so
-	 * logged, as a reject (the reply still points to the portal). */
-	for (d = 0; d < DEST__COUNT; d++)
-		if (out->class_action[d] == POLICY_REDIRECT)
-			out->class_action[d] = POLICY_REJECT;
-	if (out->would == POLICY_REDIRECT)
-		out->would = POLICY_REJECT;
-	if (out->action == POLICY_REDIRECT)
-		out->action = POLICY_REJECT;
 	decide_types(phi_scan_type_counts(s), '=', ", ", out->findings_hdr, sizeof out->findings_hdr);
+	decide_types(phi_scan_type_counts(s), ':', ",", out->types, sizeof out->types);
 	if (strcmp(out->findings_hdr, "-") == 0)
 		out->findings_hdr[0] = 0;
 	if (out->would >= POLICY_REDIRECT)

@@ -3,10 +3,11 @@
  * message, plus the texts that go with it (headers, log line, reply).
  *
  * The per-recipient class comes from dest.c and the per-class action from
- * policy.c. Until per-recipient delivery exists, the message as a whole
- * gets the most severe action of its recipients: any blocked recipient
- * rejects the whole message. POLICY_REDIRECT (portal) is not implemented
- * yet and is applied as a reject. No libmilter: mlfi.c applies the result.
+ * policy.c. The message as a whole gets the most severe action of its
+ * recipients (a reject or quarantine of one stops it for all); a redirect
+ * applies to the redirected recipients only (mlfi.c removes them and sends
+ * each the portal notice, or rewrites the message in place when every
+ * recipient is redirected). No libmilter: mlfi.c applies the result.
  */
 #ifndef PHI_DECIDE_H
 #define PHI_DECIDE_H
@@ -21,7 +22,8 @@
 
 struct decide_result {
 	enum phi_verdict verdict;
-	enum policy_action action;          /* applied to the message (never REDIRECT yet: reject) */
+	enum policy_action action;          /* applied to the message */
+	int secure;                         /* secure_keyword in the subject (and a portal) */
 	enum policy_action would;           /* what enforce mode does */
 	struct policy_decision worst;       /* the decision behind `would` */
 	unsigned rcpts[DEST__COUNT];        /* recipients per class */
@@ -32,6 +34,7 @@ struct decide_result {
 	int timed_out;                      /* the scan ran out of time_budget_ms: the caller
 	                                       answers per on_error, as for a scan error */
 	char findings_hdr[512];             /* "us_ssn=1, mrn=2", "" when none */
+	char types[256];                    /* "us_ssn:1,mrn:2", "-" when none (store, audit) */
 	char incident[REPLY_ID_MAX];        /* set when the message is blocked (or would be) */
 };
 

@@ -21,7 +21,15 @@ size_t mctx_inflight_bytes(void)
 	return __atomic_load_n(&inflight, __ATOMIC_RELAXED);
 }
 
-static const char *own_names[MCTX_H__COUNT] = { "X-PHI-Scanned", "X-PHI-Verdict", "X-PHI-Findings" };
+static const char *own_names[MCTX_H__COUNT] = { "X-PHI-Scanned", "X-PHI-Verdict", "X-PHI-Findings",
+                                               "X-PHI-Release" };
+static const char *hc_names[MCTX_HC__COUNT] = { "Subject", "Content-Type", "Content-Transfer-Encoding",
+                                              "Thread-Topic" };
+
+const char *mctx_hc_name(int i)
+{
+	return i >= 0 && i < MCTX_HC__COUNT ? hc_names[i] : "";
+}
 
 struct mctx *mctx_new(void)
 {
@@ -63,6 +71,11 @@ void mctx_end(struct mctx *m)
 	m->truncated = 0;
 	m->in_body = 0;
 	memset(m->own_headers, 0, sizeof m->own_headers);
+	memset(m->hdr_count, 0, sizeof m->hdr_count);
+	free_addr(m->subject);
+	free_addr(m->message_id);
+	m->subject = m->message_id = NULL;
+	m->release[0] = 0;
 	strcpy(m->queue_id, "-");
 	conf_release(m->conf);
 	m->conf = NULL;
@@ -183,12 +196,23 @@ int mctx_add_header(struct mctx *m, const char *name, const char *value)
 {
 	int own = mctx_own_header(name ? name : ""), rc;
 
+	int i;
+
 	if (own >= 0)
 		m->own_headers[own]++;
 	if (!name)
 		name = "";
 	if (!value)
 		value = "";
+	for (i = 0; i < MCTX_HC__COUNT; i++)
+		if (strcasecmp(name, hc_names[i]) == 0)
+			m->hdr_count[i]++;
+	if (own == MCTX_H_RELEASE && m->own_headers[own] == 1)
+		snprintf(m->release, sizeof m->release, "%s", value);
+	if (!m->subject && strcasecmp(name, "Subject") == 0 && !(m->subject = copy_addr(value)))
+		return -1;
+	if (!m->message_id && strcasecmp(name, "Message-ID") == 0 && !(m->message_id = copy_addr(value)))
+		return -1;
 
 	if ((rc = append(m, name, strlen(name))) || (rc = append(m, ": ", 2)) ||
 	    (rc = append(m, value, strlen(value))) || (rc = append(m, "\r\n", 2)))

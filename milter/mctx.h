@@ -25,8 +25,15 @@
 #define MCTX_ADDR_MAX 512   /* longest stored envelope address */
 
 enum mctx_own_header {      /* our headers, counted so forged copies can be removed */
-	MCTX_H_SCANNED, MCTX_H_VERDICT, MCTX_H_FINDINGS, MCTX_H__COUNT
+	MCTX_H_SCANNED, MCTX_H_VERDICT, MCTX_H_FINDINGS, MCTX_H_RELEASE, MCTX_H__COUNT
 };
+
+enum mctx_hdr_count {      /* headers a portal rewrite changes or removes */
+	MCTX_HC_SUBJECT, MCTX_HC_CONTENT_TYPE, MCTX_HC_CTE, MCTX_HC_THREAD_TOPIC, MCTX_HC__COUNT
+};
+
+/* Header name for a mctx_hdr_count index. */
+const char *mctx_hc_name(int i);
 
 struct mctx {
 	struct conf *conf;       /* reference held from mctx_begin to mctx_end, or NULL */
@@ -43,6 +50,10 @@ struct mctx {
 	int in_body;             /* the header/body separator has been written */
 	unsigned own_headers[MCTX_H__COUNT]; /* X-PHI-* headers that arrived with the message */
 	unsigned messages;       /* messages begun on this connection */
+	char *subject;           /* owned copy of the first Subject value, or NULL (PHI: never logged) */
+	char *message_id;        /* owned copy of the first Message-ID value, or NULL (hashed for audit) */
+	char release[200];       /* first X-PHI-Release value ("" = none), checked at end of message */
+	unsigned hdr_count[MCTX_HC__COUNT]; /* how many of each rewritten header arrived */
 	size_t charged;          /* bytes of this message counted in the process-wide total */
 };
 

@@ -18,6 +18,7 @@
 #include "decide.h"
 #include "log.h"
 #include "mctx.h"
+#include "mlfi_act.h"
 #include "phi/status.h"
 #include "reply.h"
 
@@ -25,7 +26,7 @@
                            SMFIF_CHGBODY | SMFIF_ADDRCPT)
 
 static const char *own_header_names[MCTX_H__COUNT] = {
-	"X-PHI-Scanned", "X-PHI-Verdict", "X-PHI-Findings"
+	"X-PHI-Scanned", "X-PHI-Verdict", "X-PHI-Findings", "X-PHI-Release"
 };
 
 static unsigned active_scans;    /* atomic: scans running now (max_scans) */
@@ -240,16 +241,47 @@ static void drop_forged_headers(SMFICTX *ctx, const struct mctx *m)
 			smfi_chgheader(ctx, (char *)own_header_names[h], (int)i, NULL);
 }
 
-static sfsistat apply(SMFICTX *ctx, struct mctx *m, const struct phi_scan *s,
-                      const struct decide_result *d)
+/* The encrypted copy could not be written (or a notice not sent): 451
+ * whatever on_error says, since accepting would let the message out
+ * without its copy and rejecting would lose it. */
+static sfsistat store_failed(SMFICTX *ctx, struct mctx *m, const char *incident)
+{
+	LOG_AT(LOG_WARNING, "%s: error=quarantine_store answer=tempfail incident=%s", m->queue_id, incident);
+	smfi_setreply(ctx, "451", "4.7.1", "Message could not be processed right now; please try again later");
+	return SMFIS_TEMPFAIL;
+}
+
+/* Our headers on a message that passes. */
+static void mark_scanned(SMFICTX *ctx, const struct mctx *m)
 {
 	char scanned[64];
+
+	drop_forged_headers(ctx, m);
+	snprintf(scanned, sizeof scanned, "phimilter %s", phi_version());
+	if (smfi_addheader(ctx, "X-PHI-Scanned", scanned) != MI_SUCCESS)
+		LOG_AT(LOG_WARNING, "%s: could not add X-PHI-Scanned", m->queue_id);
+}
+
+/* Apply the decision. Returns the answer, or -1 when the store or a
+ * notice failed (the caller answers store_failed). */
+static int apply(SMFICTX *ctx, struct mctx *m, const struct phi_scan *s,
+                 const struct decide_result *d, char qid[QSTORE_ID_MAX])
+{
 	struct reply r;
 	const char *lines[REPLY_MAX_LINES + 1];
+	int rewritten = 0, tag = d->action == POLICY_TAG;
 
-	if (d->action >= POLICY_REDIRECT) {
-		/* Redirect to the portal is not built yet: the message is stopped
-		 * and the sender told to use the portal (reply text). */
+	if (d->action == POLICY_QUARANTINE) {
+		int a = mlfi_act_quarantine(ctx, m, d, qid);
+
+		if (a < 0 || a == SMFIS_DISCARD)
+			return a;
+		tag = 1; /* mta-hold: held by the MTA, tagged for whoever releases it */
+	} else if (d->action == POLICY_REDIRECT) {
+		if (mlfi_act_redirect(ctx, m, d, qid, &rewritten) != 0)
+			return -1;
+		tag = !rewritten && d->verdict != PHI_VERDICT_CLEAN;
+	} else if (d->action >= POLICY_REJECT) {
 		decide_reply(m->conf, s, d, &r);
 		reply_lines(&r, lines);
 		if (smfi_setmlreply(ctx, "550", "5.7.1", lines[0], lines[1], lines[2], lines[3], lines[4],
@@ -261,11 +293,10 @@ static sfsistat apply(SMFICTX *ctx, struct mctx *m, const struct phi_scan *s,
 			smfi_setreply(ctx, "550", "5.7.1", r.line[0]);
 		return SMFIS_REJECT;
 	}
-	drop_forged_headers(ctx, m);
-	snprintf(scanned, sizeof scanned, "phimilter %s", phi_version());
-	if (smfi_addheader(ctx, "X-PHI-Scanned", scanned) != MI_SUCCESS)
-		LOG_AT(LOG_WARNING, "%s: could not add X-PHI-Scanned", m->queue_id);
-	if (d->action == POLICY_TAG) {
+	if (d->secure && !rewritten)
+		mlfi_act_strip_keyword(ctx, m);
+	mark_scanned(ctx, m);
+	if (tag) {
 		smfi_addheader(ctx, "X-PHI-Verdict", (char *)phi_verdict_name(d->verdict));
 		if (d->findings_hdr[0])
 			smfi_addheader(ctx, "X-PHI-Findings", (char *)d->findings_hdr);
@@ -303,7 +334,7 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	struct phi_scan *s;
 	struct tick_state ts;
 	struct decide_result d;
-	char line[1024];
+	char line[1024], qid[QSTORE_ID_MAX];
 	double t0;
 	unsigned n;
 	int rc;
@@ -312,6 +343,15 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	if (!m || !(c = m->conf))
 		return fail(ctx, m, "no_context");
 	update_queue_id(ctx, m);
+	/* A message re-injected by `phictl quarantine release` passes once. */
+	if (m->release[0] && mlfi_act_release(m)) {
+		memset(&d, 0, sizeof d);
+		d.worst.rule = "admin.release";
+		mark_scanned(ctx, m);
+		mlfi_act_audit(m, &d, "release", "-");
+		message_end(m);
+		return SMFIS_CONTINUE;
+	}
 	/* A cap on concurrent scans: past it the MTA is told to retry (per
 	 * on_error) instead of every connection thread scanning at once. */
 	n = __atomic_add_fetch(&active_scans, 1, __ATOMIC_ACQ_REL);
@@ -348,8 +388,11 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	LOG_AT(LOG_INFO, "%s", line);
 	if (LOG_DEBUG <= log_level_current)
 		log_parts(m, s);
-	ret = apply(ctx, m, s, &d);
+	qid[0] = 0;
+	rc = apply(ctx, m, s, &d, qid);
 	phi_scan_free(s);
+	mlfi_act_audit(m, &d, rc < 0 ? "tempfail" : policy_action_name(d.action), qid);
+	ret = rc < 0 ? store_failed(ctx, m, d.incident) : (sfsistat)rc;
 	message_end(m);
 	return ret;
 }

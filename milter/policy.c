@@ -16,6 +16,7 @@ const char *policy_action_name(enum policy_action a)
 	switch (a) {
 	case POLICY_TAG: return "tag";
 	case POLICY_REDIRECT: return "redirect";
+	case POLICY_QUARANTINE: return "quarantine";
 	case POLICY_REJECT: return "reject";
 	default: return "accept";
 	}
@@ -84,10 +85,20 @@ void policy_decide(const struct policy_input *in, struct policy_decision *out)
 		a = POLICY_REDIRECT;
 	else
 		a = POLICY_REJECT;
+	if (a == POLICY_REJECT && in->quarantine)
+		a = POLICY_QUARANTINE;
+	/* The sender asked for the portal: the external copy goes there even
+	 * when clean (and instead of a reject or a quarantine). */
+	if (d == DEST_EXTERNAL && in->secure && in->portal)
+		a = POLICY_REDIRECT;
 
 	out->would = a;
 	out->action = in->mode == CONF_MODE_MONITOR && a > POLICY_TAG ? POLICY_TAG : a;
 	out->reason = r;
 	out->rule = rules[d][r].id;
 	out->description = rules[d][r].description;
+	if (d == DEST_EXTERNAL && in->secure && in->portal) {
+		out->rule = "sender.secure_keyword";
+		out->description = "The sender asked for delivery through the secure portal";
+	}
 }

@@ -18,6 +18,10 @@
  * A scan that ran out of its time budget never reaches policy: the milter
  * answers it per on_error, like a scan error (decide.h `timed_out`).
  *
+ * blocked_action = quarantine turns every reject of the table into
+ * quarantine (unscannable too); the secure_keyword sends external
+ * recipients through the portal whatever the verdict.
+ *
  * mode = monitor never blocks: whatever enforce would do is reported in
  * `would`, and `action` is at most POLICY_TAG.
  */
@@ -33,7 +37,8 @@
 enum policy_action {
 	POLICY_ACCEPT = 0,
 	POLICY_TAG,
-	POLICY_REDIRECT, /* to the secure portal; not implemented yet: applied as reject */
+	POLICY_REDIRECT, /* to the secure portal: encrypted copy, the recipient gets a notice */
+	POLICY_QUARANTINE, /* held encrypted for the privacy officer (blocked_action = quarantine) */
 	POLICY_REJECT,
 	POLICY__COUNT
 };
@@ -52,7 +57,11 @@ struct policy_input {
 	int unscannable_limit;   /* an unscannable finding with a "limit ..." reason */
 	int unscannable_other;   /* an unscannable finding with another reason */
 	enum conf_mode mode;
-	int portal;              /* a portal is configured (portal_url set) */
+	int portal;              /* a portal is usable (portal_url, portal and store keys) */
+	int quarantine;          /* blocked mail is quarantined, not rejected (blocked_action
+	                            = quarantine and a store key) */
+	int secure;              /* the subject holds secure_keyword: external mail goes
+	                            through the portal whatever the verdict (needs portal) */
 };
 
 struct policy_decision {
