@@ -12,6 +12,9 @@ int ctl_extract(int argc, char **argv);  /* ctl_extract.c */
 int ctl_check(int argc, char **argv);    /* ctl_conf.c */
 int ctl_reload(int argc, char **argv);   /* ctl_conf.c */
 int ctl_roster(int argc, char **argv);   /* ctl_conf.c: argument and config handling */
+int ctl_quarantine(int argc, char **argv); /* ctl_quarantine.c */
+int ctl_portal(int argc, char **argv);   /* ctl_quarantine.c */
+int ctl_report(int argc, char **argv);   /* ctl_report.c */
 
 /* ctl_roster.c: read an EHR export and write the keyed-hash index.
  * Returns 0, or -1 with the problem written to errs. */

@@ -23,6 +23,9 @@ static void usage(FILE *o)
 	      "       phictl check [-c CONFIG]\n"
 	      "       phictl reload [-c CONFIG]\n"
 	      "       phictl roster import [-c CONFIG] FILE.csv\n"
+	      "       phictl quarantine [-c CONFIG] list [--json] | show ID | release ID | delete ID | purge --older-than DAYS\n"
+	      "       phictl portal [-c CONFIG] verify URL|TOKEN | fetch ID --token T --recipient ADDR\n"
+	      "       phictl report [-c CONFIG] [--since DATE] [--json]\n"
 	      "       phictl version\n", o);
 }
 
@@ -53,10 +56,12 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (strcmp(cmd, "quarantine") == 0 || strcmp(cmd, "portal") == 0 || strcmp(cmd, "report") == 0) {
-		fprintf(stderr, "phictl: '%s' is not available in this version yet (see README, \"Not yet done\")\n", cmd);
-		return 2;
-	}
+	if (strcmp(cmd, "quarantine") == 0)
+		return ctl_quarantine(argc - 1, argv + 1);
+	if (strcmp(cmd, "portal") == 0)
+		return ctl_portal(argc - 1, argv + 1);
+	if (strcmp(cmd, "report") == 0)
+		return ctl_report(argc - 1, argv + 1);
 	fprintf(stderr, "phictl: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return 2;
