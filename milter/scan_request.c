@@ -787,9 +787,6 @@ static int scan_and_decide(const struct sr_req *r, struct conf *c, const char *q
 	char line[1200];
 	int rc, ret = -1;
 
-	if (test_delay_ms && r->has_text && r->text.d &&
-	    strstr((const char *)r->text.d, SCAN_REQUEST_TEST_DELAY_MARK))
-		usleep(test_delay_ms * 1000u);
 	parts = calloc(r->natt + 1, sizeof *parts);
 	if (!parts)
 		goto out;
@@ -814,6 +811,10 @@ static int scan_and_decide(const struct sr_req *r, struct conf *c, const char *q
 		ret = on_error_reply(r, c, qid, "max_scans", out, outlen);
 		goto out;
 	}
+	/* Test only (off unless PHIMILTER_TEST_SCAN_DELAY_MS): a slow scan. */
+	if (test_delay_ms && r->has_text && r->text.d &&
+	    strstr((const char *)r->text.d, SCAN_REQUEST_TEST_DELAY_MARK))
+		usleep(test_delay_ms * 1000u);
 	s = phi_scan_new(c->engine, &c->limits, NULL, NULL);
 	rc = s ? phi_scan_parts(s, parts, np) : PHI_ENOMEM;
 	__atomic_sub_fetch(&active_scans, 1, __ATOMIC_ACQ_REL);

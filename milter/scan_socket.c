@@ -121,7 +121,7 @@ static void serve(struct conn *cn)
 		ssize_t r;
 
 		/* Answer every whole line in the buffer, in order. */
-		while ((nl = memchr(buf + scanned, '\n', len - scanned)) != NULL) {
+		while (len > scanned && (nl = memchr(buf + scanned, '\n', len - scanned)) != NULL) {
 			size_t ll = (size_t)(nl - buf);
 			char *reply = NULL;
 			size_t rl = 0;
