@@ -12,6 +12,7 @@
 #include <string.h>
 #include <openssl/crypto.h>
 #include "scan.h"
+#include "utf8.h"
 
 struct doc_arena_block {
 	struct doc_arena_block *next;
@@ -170,36 +171,6 @@ static int part_new(struct phi_doc *d, int parent, const char *content_type,
 	p->parent = parent;
 	d->child_count[d->nparts] = 0;
 	return (int)d->nparts++;
-}
-
-/* Length of the valid UTF-8 sequence at p (1..4), or 0 when invalid. */
-static size_t utf8_seq(const unsigned char *p, size_t n)
-{
-	unsigned char c = p[0];
-	size_t len, i;
-	unsigned long cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		len = 2, cp = c & 0x1F;
-	else if (c >= 0xE0 && c <= 0xEF)
-		len = 3, cp = c & 0x0F;
-	else if (c >= 0xF0 && c <= 0xF4)
-		len = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3F);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-		return 0;
-	return len;
 }
 
 int doc_add_text(struct phi_doc *d, int part, enum phi_field field, const char *field_name,
