@@ -259,6 +259,8 @@ static size_t group_findings(const struct reply_input *in, struct group *g, size
 
 		if (f->type != PHI_T_UNSCANNABLE && phi_type_class(f->type) == PHI_CLASS_CONTACT)
 			continue; /* contact details alone never stop a message */
+		if (f->type == PHI_T_MEDICAL_TERM)
+			continue; /* counted in the summary; where each health word sits helps nobody */
 		if (f->type == PHI_T_UNSCANNABLE) {
 			/* Part "0" is also where message-wide findings sit. */
 			if (strcmp(f->part, "0") == 0)

@@ -137,7 +137,7 @@ int main(void)
 	reply_build(&r, &in);
 	T_OK(all_text(&r, "- 2 Social Security numbers ending 1111, 2222 in the message text"),
 	     "same kind and place grouped, tails listed");
-	T_OK(all_text(&r, "- 3 medical terms in the message text"), "health terms grouped without samples");
+	T_OK(!all_text(&r, "medical term"), "health terms are not listed by place");
 	T_OK(strstr(r.line[2], "Social Security") != NULL, "identifiers listed before health terms");
 
 	/* Many findings: still at most 32 lines, the last one kept for contact. */
