@@ -62,6 +62,10 @@ if [ "$what" = all ] || [ "$what" = e2e ]; then
     run_one "milter_$(basename "$t" .sh)" sh "$t"
   done
 fi
+if [ "$what" = all ] || [ "$what" = eval ]; then
+  # The development corpus gate (issue thresholds); skipped when absent.
+  run_one eval sh "$top/tests/eval.sh" "$PHICTL" --gate
+fi
 if [ "$what" = all ] || [ "$what" = fuzz ]; then
   # Every fuzz target replays its seeds and the fixed crash reproducers.
   if command -v clang >/dev/null 2>&1; then
