@@ -35,6 +35,12 @@ enum conf_blocked_action {
 	CONF_BLOCK_QUARANTINE = 1 /* hold for the privacy officer */
 };
 
+enum conf_secure_cookie {
+	CONF_COOKIE_AUTO = 0, /* Secure when the proxy says X-Forwarded-Proto: https */
+	CONF_COOKIE_YES = 1,
+	CONF_COOKIE_NO = 2
+};
+
 enum conf_on_error {
 	CONF_ON_ERROR_TEMPFAIL = 0, /* 451 4.7.1: the MTA keeps the message and retries */
 	CONF_ON_ERROR_ACCEPT = 1,   /* let it through unscanned (logged) */
@@ -83,6 +89,17 @@ struct conf {
 	int have_quarantine_key, have_portal_key;
 	unsigned scan_socket_timeout; /* seconds a scan-socket client may stay silent
 	                                 (idle, or in the middle of a request) */
+
+	/* phiportal (issue 10; portal/). Durations in seconds. */
+	unsigned portal_code_ttl;   /* a one-time code is valid this long */
+	unsigned portal_attempts;   /* wrong codes that lock a link for its recipient */
+	unsigned portal_retention;  /* redirected messages are purged this long after storing */
+	unsigned portal_session_ttl;/* a verified session lasts this long */
+	unsigned portal_rate_limit; /* requests per minute per client address */
+	int portal_secure_cookie;   /* CONF_COOKIE_AUTO | _YES | _NO */
+	char *portal_org_name;      /* shown on every portal page */
+	char *portal_help_contact;  /* who recipients may ask; "" = privacy_contact */
+	char *portal_templates;     /* absolute: directory of the portal's HTML templates */
 
 	/* Daemon. */
 	char *pid_file;             /* absolute path, "" = none */

@@ -8,6 +8,9 @@
  * all read this table; there is no second list of keys anywhere.
  */
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <syslog.h>
 #include "conf.h"
 
@@ -39,6 +42,38 @@ static const struct conf_enum blocked_names[] = {
 	{ "reject", CONF_BLOCK_REJECT }, { "quarantine", CONF_BLOCK_QUARANTINE }, { NULL, 0 }
 };
 
+static const struct conf_enum cookie_names[] = {
+	{ "auto", CONF_COOKIE_AUTO }, { "yes", CONF_COOKIE_YES }, { "no", CONF_COOKIE_NO }, { NULL, 0 }
+};
+
+/* A duration: a number with an optional s, m, h or d suffix, stored in
+ * seconds as an unsigned (the row's min/max are seconds). */
+static int parse_duration(struct conf_parse *p, const struct conf_key *k, const char *val)
+{
+	char num[32];
+	size_t n = strlen(val);
+	unsigned long long mul = 1, v;
+	char *end;
+
+	if (n > 0 && strchr("smhd", val[n - 1])) {
+		mul = val[n - 1] == 'm' ? 60 : val[n - 1] == 'h' ? 3600 : val[n - 1] == 'd' ? 86400 : 1;
+		n--;
+	}
+	if (n == 0 || n >= sizeof num) {
+		conf_error(p, "%s: want a duration such as 900, 15m, 2h or 30d", k->name);
+		return -1;
+	}
+	memcpy(num, val, n);
+	num[n] = 0;
+	v = strtoull(num, &end, 10);
+	if (*end || num[0] == '-' || v > 0xffffffffull / mul) {
+		conf_error(p, "%s: want a duration such as 900, 15m, 2h or 30d", k->name);
+		return -1;
+	}
+	snprintf(num, sizeof num, "%llu", v * mul);
+	return conf_parse_uint(p, k, num);
+}
+
 #define KB 1024ull
 #define MB (1024ull * 1024)
 #define GB (1024ull * 1024 * 1024)
@@ -69,6 +104,17 @@ const struct conf_key conf_keys[] = {
 	{ "portal_link_days", CONF_T_UINT, "14", conf_parse_uint, F(portal_link_days), 1, 3650, NULL, 1 },
 	{ "audit_log", CONF_T_PATH, "", conf_parse_path, F(audit_log), 0, 0, NULL, 1 },
 	{ "notice_from", CONF_T_STR, "phimilter-noreply@example.org", conf_parse_str, F(notice_from), 0, 0, NULL, 1 },
+
+	/* phiportal (issue 10) */
+	{ "portal_code_ttl", CONF_T_UINT, "15m", parse_duration, F(portal_code_ttl), 60, 86400, NULL, 1 },
+	{ "portal_attempts", CONF_T_UINT, "5", conf_parse_uint, F(portal_attempts), 1, 100, NULL, 1 },
+	{ "portal_retention", CONF_T_UINT, "30d", parse_duration, F(portal_retention), 3600, 3650ull * 86400, NULL, 1 },
+	{ "portal_session_ttl", CONF_T_UINT, "15m", parse_duration, F(portal_session_ttl), 60, 86400, NULL, 1 },
+	{ "portal_rate_limit", CONF_T_UINT, "60", conf_parse_uint, F(portal_rate_limit), 5, 100000, NULL, 1 },
+	{ "portal_secure_cookie", CONF_T_ENUM, "auto", conf_parse_enum, F(portal_secure_cookie), 0, 0, cookie_names, 1 },
+	{ "portal_org_name", CONF_T_STR, "Example Hospital", conf_parse_str, F(portal_org_name), 0, 0, NULL, 1 },
+	{ "portal_help_contact", CONF_T_STR, "", conf_parse_str, F(portal_help_contact), 0, 0, NULL, 1 },
+	{ "portal_templates", CONF_T_PATH, "portal", conf_parse_path, F(portal_templates), 0, 0, NULL, 1 },
 
 	/* daemon */
 	{ "pid_file", CONF_T_PATH, "", conf_parse_path, F(pid_file), 0, 0, NULL, 0 },
