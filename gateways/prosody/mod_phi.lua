@@ -1,0 +1,207 @@
+-- mod_phi: ask phimilter's scan socket before a chat message leaves the
+-- organisation, and stop it when the daemon says deliver=false.
+--
+--   plugin_paths = { "/usr/share/phimilter/gateways/prosody" }
+--   modules_enabled = { ..., "phi" }
+--   phi_scan_socket = "/run/phimilter/scan.sock"  -- required: phimilter's scan_socket
+--   phi_timeout = 10          -- seconds to wait for a verdict
+--   phi_on_error = "tempfail" -- no verdict in time: "tempfail" (hold back, tell
+--                             -- the sender to retry), "reject" or "accept"
+--
+-- Which recipients are outside comes from phimilter itself: the module asks
+-- the socket {"op":"config"} at load and every phi_config_refresh seconds
+-- (default 60) for internal_domains. Until it has an answer every message is
+-- scanned (the safe side: the daemon still lets internal mail through).
+--
+-- Prosody serves every user from one event loop, so nothing here blocks:
+-- the request goes over a non-blocking unix socket wrapped by net.server,
+-- and the stanza handler waits with util.async (only the sending session's
+-- own queue waits; other users' stanzas flow meanwhile). Each scan uses its
+-- own connection, so a slow scan never holds back another one.
+--
+-- Never logs message text or local parts; the notice comes from the daemon
+-- and names types and the incident id only.
+
+local async = require "util.async";
+local promise = require "util.promise";
+local json = require "util.json";
+local st = require "util.stanza";
+local jid = require "util.jid";
+local id = require "util.id";
+local server = require "net.server";
+local unix = require "socket.unix";
+
+local socket_path = module:get_option_string("phi_scan_socket");
+local timeout = module:get_option_number("phi_timeout", 10);
+local on_error = module:get_option_string("phi_on_error", "tempfail");
+local refresh = module:get_option_number("phi_config_refresh", 60);
+local max_reply = 16 * 1024 * 1024;
+
+if not socket_path then
+	module:log("error", "phi_scan_socket is not set: every outgoing message will be handled per phi_on_error");
+end
+if on_error ~= "tempfail" and on_error ~= "reject" and on_error ~= "accept" then
+	module:log("error", "phi_on_error = %q is not tempfail, reject or accept: using tempfail", on_error);
+	on_error = "tempfail";
+end
+
+-- One request, one connection: a promise of the decoded reply.
+local function ask(request)
+	return promise.new(function (resolve, reject)
+		if not socket_path then
+			return reject("phi_scan_socket not set");
+		end
+		local sock = unix.stream and unix.stream() or unix();
+		if not sock then
+			return reject("cannot create a unix socket");
+		end
+		sock:settimeout(0);
+		local ok, err = sock:connect(socket_path);
+		if not ok then
+			sock:close();
+			return reject("cannot connect to the scan socket: " .. tostring(err));
+		end
+		local chunks, size, done = {}, 0, false;
+		local conn;
+		local function finish(fn, value)
+			if done then return; end
+			done = true;
+			if conn then conn:close(); end
+			fn(value);
+		end
+		local listeners = {};
+		function listeners.onincoming(_, data)
+			chunks[#chunks + 1] = data;
+			size = size + #data;
+			if not data:find("\n", 1, true) then
+				if size > max_reply then finish(reject, "reply too long"); end
+				return;
+			end
+			local all = table.concat(chunks);
+			local line = all:sub(1, all:find("\n", 1, true) - 1);
+			local reply = json.decode(line);
+			if type(reply) ~= "table" then
+				return finish(reject, "unreadable reply");
+			end
+			finish(resolve, reply);
+		end
+		function listeners.ondisconnect(_, why)
+			finish(reject, "scan socket closed: " .. tostring(why));
+		end
+		conn = server.wrapclient(sock, socket_path, 0, listeners, 65536);
+		if not conn then
+			sock:close();
+			return reject("cannot watch the scan socket");
+		end
+		conn:write(json.encode(request) .. "\n");
+		module:add_timer(timeout, function ()
+			finish(reject, "timeout");
+		end);
+	end);
+end
+
+-- internal_domains from the daemon (nil until known).
+local internal;
+
+local function fetch_config()
+	ask({ id = "prosody-config", op = "config" }):next(function (reply)
+		if type(reply.internal_domains) == "table" then
+			local list = {};
+			for _, d in ipairs(reply.internal_domains) do
+				list[#list + 1] = tostring(d):lower();
+			end
+			internal = list;
+			module:log("debug", "internal_domains from phimilter: %d", #list);
+		end
+	end, function (err)
+		module:log("warn", "could not read phimilter's configuration: %s", tostring(err));
+	end);
+	return refresh;
+end
+
+module:add_timer(0, fetch_config);
+
+-- Is `host` one of the organisation's domains (or below one)? nil = unknown.
+local function is_internal(host)
+	if not internal or not host then return nil; end
+	host = host:lower();
+	for _, d in ipairs(internal) do
+		if host == d or host:sub(-(#d + 1)) == "." .. d then
+			return true;
+		end
+	end
+	return false;
+end
+
+local function tell_sender(origin, stanza, text)
+	-- An error for the stanza (clients mark the message as failed) and a
+	-- plain message from the server that every client shows.
+	origin.send(st.error_reply(stanza, "modify", "policy-violation", text));
+	origin.send(st.message({ from = origin.host, to = origin.full_jid or stanza.attr.from,
+		type = "chat", id = id.medium() }):tag("body"):text(text):up());
+end
+
+local function apply_on_error(origin, stanza, why)
+	module:log("warn", "no verdict for a message to %s (%s): on_error=%s",
+		jid.host(stanza.attr.to) or "?", why, on_error);
+	if on_error == "accept" then
+		return nil;
+	end
+	if on_error == "reject" then
+		tell_sender(origin, stanza, "Message not sent: it could not be checked for patient information. "
+			.. "Contact the privacy office if this keeps happening.");
+	else
+		tell_sender(origin, stanza, "Message not sent: it could not be checked for patient information "
+			.. "right now. Please try again in a few minutes.");
+	end
+	return true;
+end
+
+local function check(event)
+	local origin, stanza = event.origin, event.stanza;
+	if origin.type ~= "c2s" or stanza.attr.type == "error" then
+		return nil;
+	end
+	local body = stanza:get_child_text("body");
+	if not body or body == "" then
+		return nil; -- chat states, receipts: nothing a person wrote
+	end
+	local to = stanza.attr.to;
+	local to_host = to and jid.host(to);
+	if is_internal(to_host) then
+		return nil;
+	end
+	local sender = origin.username and (origin.username .. "@" .. origin.host) or origin.host;
+	local request = {
+		id = id.short(),
+		channel = "chat",
+		sender = sender,
+		recipients = { jid.bare(to) },
+		text = body,
+	};
+	if not async.ready() then
+		return apply_on_error(origin, stanza, "not in an async context");
+	end
+	local reply, err = async.wait_for(ask(request));
+	if not reply then
+		return apply_on_error(origin, stanza, tostring(err));
+	end
+	if reply.error ~= nil then
+		return apply_on_error(origin, stanza, "daemon: " .. tostring(reply.error));
+	end
+	if reply.deliver == true then
+		return nil;
+	end
+	local incident = type(reply.incident) == "string" and reply.incident or "-";
+	local notice = type(reply.notice) == "string" and reply.notice ~= "" and reply.notice
+		or ("Message not sent: it contains patient information (incident " .. incident .. ")");
+	module:log("info", "phi: message to %s not delivered: verdict=%s action=%s incident=%s",
+		to_host or "?", tostring(reply.verdict), tostring(reply.action), incident);
+	tell_sender(origin, stanza, notice);
+	return true; -- dropped
+end
+
+-- Outgoing messages of local users, before routing (any destination type).
+module:hook("pre-message/bare", check, 50);
+module:hook("pre-message/full", check, 50);
+module:hook("pre-message/host", check, 50);
