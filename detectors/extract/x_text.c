@@ -20,6 +20,7 @@
  */
 #include <string.h>
 #include "extract.h"
+#include "memfind.h"
 #include "mime/mime.h"
 
 #define X_TEXT_EMBED_MAX 64          /* child parts made from one text part */
@@ -166,7 +167,7 @@ static int pasted_hl7(struct phi_doc *d, int part, const unsigned char *p, size_
 	int rc = PHI_OK;
 
 	while (*made < X_TEXT_EMBED_MAX && from < n) {
-		const unsigned char *m = memmem(p + from, n - from, "MSH|", 4);
+		const unsigned char *m = memfind(p + from, n - from, "MSH|", 4);
 		size_t s, e;
 		if (!m)
 			break;
@@ -191,7 +192,7 @@ static int pasted_fhir(struct phi_doc *d, int part, const unsigned char *p, size
 
 	/* Each try may look FHIR_BACK_MAX bytes back: a bounded number of them. */
 	while (*made < X_TEXT_EMBED_MAX && from < n && tries++ < 4 * X_TEXT_EMBED_MAX) {
-		const unsigned char *m = memmem(p + from, n - from, "\"resourceType\"", 14);
+		const unsigned char *m = memfind(p + from, n - from, "\"resourceType\"", 14);
 		if (!m)
 			break;
 		if (!json_object(p, n, (size_t)(m - p), from, &s, &e) || e <= from) {
@@ -214,11 +215,11 @@ static int pasted_cda(struct phi_doc *d, int part, const unsigned char *p, size_
 	int rc = PHI_OK;
 
 	while (*made < X_TEXT_EMBED_MAX && from < n) {
-		const unsigned char *m = memmem(p + from, n - from, "<ClinicalDocument", 17), *c;
+		const unsigned char *m = memfind(p + from, n - from, "<ClinicalDocument", 17), *c;
 		if (!m)
 			break;
 		s = (size_t)(m - p);
-		c = memmem(p + s, n - s, close, sizeof close - 1);
+		c = memfind(p + s, n - s, close, sizeof close - 1);
 		e = c ? (size_t)(c - p) + sizeof close - 1 : n;
 		rc = embed(d, part, "application/hl7-cda+xml", NULL, PHI_FMT_CCDA, x_ccda_extract, p + s, e - s);
 		(*made)++;
@@ -237,15 +238,15 @@ int x_text_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n
 	if (rc != PHI_OK && rc != PHI_ELIMIT)
 		return rc;
 	/* An armoured PGP message (inline or PGP/MIME) cannot be read. */
-	if (memmem(p, n, "-----BEGIN PGP MESSAGE-----", 27))
+	if (memfind(p, n, "-----BEGIN PGP MESSAGE-----", 27))
 		doc_unscannable(d, part, "encrypted");
 	/* A limit on a child (parts, depth) ends the search, not the scan. */
 	rc = uu_blocks(d, part, p, n, &made);
-	if (rc == PHI_OK && memmem(p, n, "MSH|", 4))
+	if (rc == PHI_OK && memfind(p, n, "MSH|", 4))
 		rc = pasted_hl7(d, part, p, n, &made);
-	if (rc == PHI_OK && memmem(p, n, "\"resourceType\"", 14))
+	if (rc == PHI_OK && memfind(p, n, "\"resourceType\"", 14))
 		rc = pasted_fhir(d, part, p, n, &made);
-	if (rc == PHI_OK && memmem(p, n, "<ClinicalDocument", 17))
+	if (rc == PHI_OK && memfind(p, n, "<ClinicalDocument", 17))
 		rc = pasted_cda(d, part, p, n, &made);
 	return rc == PHI_ELIMIT ? PHI_OK : rc;
 }

@@ -8,6 +8,7 @@
  * or at the end of the text. Every loop is bounded by the input. Never logs.
  */
 #include <string.h>
+#include "memfind.h"
 #include "mime.h"
 #include "phi/status.h"
 
@@ -49,7 +50,7 @@ int uuencode_find(const unsigned char *p, size_t n, size_t from, size_t *bstart,
 	size_t i = from, ls, le, nx, j, k, m;
 
 	while (i < n) {
-		const unsigned char *b = memmem(p + i, n - i, "begin ", 6);
+		const unsigned char *b = memfind(p + i, n - i, "begin ", 6);
 		if (!b)
 			return 0;
 		k = (size_t)(b - p);
