@@ -12,6 +12,8 @@
  *   bench_scan msg KIND FILE     one message for the MTA bench (mta.sh):
  *                                KIND 4k, 64k (clean text) or pdf (~500 KB
  *                                PDF attachment)
+ *   bench_scan dump FILE...      verdict, findings and a hash of the decoded
+ *                                text of each file (before/after checks)
  *
  * The generator is deterministic (fixed seed) and invents every value:
  * ordinary mail carries the look-alikes that trip keyword filters (order
@@ -355,14 +357,71 @@ static int run(const char *file, int threads, int reps)
 	return 0;
 }
 
+/* dump FILE...: what the engine made of each file (verdict, findings, a
+ * hash of every decoded segment), to check that an optimisation changed
+ * nothing: run it with the library before and after, diff the outputs. */
+static int dump(int argc, char **argv)
+{
+	struct phi_engine_opts o;
+	struct phi_engine *e;
+	char err[512];
+	int i;
+
+	memset(&o, 0, sizeof o);
+	o.terms_dir = getenv("BENCH_TERMS_DIR");
+	if (phi_engine_new(&o, &e, err, sizeof err) != 0)
+		return fprintf(stderr, "%s\n", err), 1;
+	for (i = 0; i < argc; i++) {
+		FILE *f = fopen(argv[i], "rb");
+		unsigned char *buf;
+		long len;
+		struct phi_scan *s;
+		const struct phi_doc *d;
+		size_t k, j;
+		unsigned long long h = 0xcbf29ce484222325ull;
+
+		if (!f || fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET))
+			return perror(argv[i]), 1;
+		buf = malloc((size_t)len + 1);
+		if (!buf || fread(buf, 1, (size_t)len, f) != (size_t)len)
+			return perror(argv[i]), 1;
+		fclose(f);
+		s = phi_scan_new(e, NULL, NULL, NULL);
+		if (!s)
+			return 1;
+		printf("%s rc=%d verdict=%s score=%.3f findings=%zu\n", argv[i], phi_scan_message(s, buf, (size_t)len),
+		       phi_verdict_name(phi_scan_verdict(s)), phi_scan_score(s), phi_scan_nfindings(s));
+		for (k = 0; k < phi_scan_nfindings(s); k++) {
+			const struct phi_finding *x = phi_scan_finding(s, k);
+			printf("  %s %s part=%s off=%zu len=%zu hc=%d why=%s\n", phi_type_name(x->type),
+			       phi_confidence_name(x->confidence), x->part, x->offset, x->length, x->health_context,
+			       x->why);
+		}
+		d = phi_scan_doc(s);
+		for (k = 0; k < phi_doc_nsegments(d); k++) {
+			const struct phi_segment *g = phi_doc_segment(d, k);
+			for (j = 0; j < g->len; j++)
+				h = (h ^ g->text[j]) * 0x100000001b3ull;
+			h = (h ^ (unsigned long long)g->part_offset) * 0x100000001b3ull;
+		}
+		printf("  parts=%zu segments=%zu texthash=%016llx\n", phi_doc_nparts(d), phi_doc_nsegments(d), h);
+		phi_scan_free(s);
+		free(buf);
+	}
+	phi_engine_free(e);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "gen") == 0)
 		return gen(argv[2], atoi(argv[3]));
+	if (argc >= 3 && strcmp(argv[1], "dump") == 0)
+		return dump(argc - 2, argv + 2);
 	if (argc == 4 && strcmp(argv[1], "msg") == 0)
 		return mkmsg(argv[2], argv[3]);
 	if ((argc == 4 || argc == 5) && strcmp(argv[1], "run") == 0)
 		return run(argv[2], atoi(argv[3]), argc == 5 ? atoi(argv[4]) : 1);
-	fputs("usage: bench_scan gen DIR MB | msg 4k|64k|pdf FILE | run FILE THREADS [REPS]\n", stderr);
+	fputs("usage: bench_scan gen DIR MB | msg 4k|64k|pdf FILE | run FILE THREADS [REPS] | dump FILE...\n", stderr);
 	return 2;
 }
