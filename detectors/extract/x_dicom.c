@@ -216,7 +216,8 @@ static void dcm_emit(struct dcm *c, enum phi_field f, const char *name, const un
  * '\': each name rendered "Given Middle Family" as its own segment. */
 static void dcm_emit_pn(struct dcm *c, enum phi_field f, const char *name, size_t off)
 {
-	const unsigned char *s = c->val.data, *e = s + c->val.len;
+	/* An empty value has no buffer yet: NULL + 0 is undefined behaviour. */
+	const unsigned char *s = c->val.data, *e = s ? s + c->val.len : s;
 	struct phi_buf r;
 
 	phi_buf_init(&r, DCM_TEXT_MAX);
