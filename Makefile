@@ -9,6 +9,8 @@
 #   make eval       score phictl on ../shared/corpus when present
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each
 #   make bench      benchmarks (stand-alone)
+#   make soak       20 000 messages through a private Postfix (tests/soak/run.sh)
+#   make valgrind   memcheck over phictl scan of the corpus and fuzz seeds
 
 VERSION   := 0.1.0
 CC        ?= cc
@@ -62,7 +64,7 @@ CORE_LIB   := $(B)/libphicore.a
 SCANCL_LIB := $(B)/libphiscan.a
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps check test unit run eval fuzz bench clean deb
+.PHONY: all deps check test unit run eval fuzz bench soak valgrind clean deb
 all: $(BIN)/phimilter $(BIN)/phictl $(DET_LIB) $(SCANCL_LIB) $(UNIT_BIN) $(if $(filter build,$(BUILD)),detectors/libphidetect.a)
 
 # The contract names the library detectors/libphidetect.a; it is a copy of
@@ -129,6 +131,14 @@ fuzz:
 
 bench: all
 	@sh tests/bench/run.sh
+
+# soak: >= 20 000 messages through a private Postfix (tests/soak/run.sh; not in check)
+soak: all
+	@PHIMILTER=$(abspath $(BIN))/phimilter sh tests/soak/run.sh
+
+# valgrind: memcheck over phictl scan of ../shared/corpus and the fuzz seeds (plain build)
+valgrind: all
+	@PHICTL=$(abspath $(BIN))/phictl sh tests/valgrind.sh
 
 clean:
 	rm -rf build phimilter phictl detectors/libphidetect.a

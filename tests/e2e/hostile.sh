@@ -46,12 +46,12 @@ CONF
 # Sanitizer builds reserve terabytes of address space and keep freed memory
 # in quarantine: no --as cap there, and a wider RSS ceiling.
 if ldd "$PHICTL" 2>/dev/null | grep -q libasan; then
-  ASAN=1 RSS_MAX_KB=$((1536 * 1024)) AS_CAP=
-  CPU_MAX=$((BUDGET_MS / 1000 + 25))   # ASan runs 2-4x slower: budget + generous start-up
+  ASAN=1 RSS_MAX_KB=$((512 * 1024)) AS_CAP=
+  CPU_MAX=$((BUDGET_MS / 1000 + 6))    # ASan runs 2-4x slower: budget + start-up
   export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}:quarantine_size_mb=64:allocator_may_return_null=1"
 else
-  ASAN=0 RSS_MAX_KB=$((384 * 1024)) AS_CAP=--as=$((1024 * 1024 * 1024))
-  CPU_MAX=$((BUDGET_MS / 1000 + 8))
+  ASAN=0 RSS_MAX_KB=$((256 * 1024)) AS_CAP=--as=$((1024 * 1024 * 1024))
+  CPU_MAX=$((BUDGET_MS / 1000 + 2))
 fi
 WALL_MAX=$((BUDGET_MS / 1000 * 3 + 90))   # hard cap: a hang fails, a loaded machine does not
 
