@@ -57,6 +57,14 @@ int phi_buf_append(struct phi_buf *b, const void *p, size_t n)
 
 	if (n == 0)
 		return b->data ? PHI_OK : phi_buf_reserve(b, 0);
+	/* Room already there (cap never passes max): no call, no checks. The
+	 * PDF and HTML extractors append millions of short strings. */
+	if (b->data && n <= b->cap - b->len) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = 0;
+		return PHI_OK;
+	}
 	if ((rc = phi_buf_reserve(b, n)) != PHI_OK)
 		return rc;
 	memcpy(b->data + b->len, p, n);
