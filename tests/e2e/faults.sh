@@ -29,7 +29,7 @@ command -v postfix >/dev/null 2>&1 || tap_skip_all "postfix is not installed (ma
 tap_redact_add 371-42-8195; tap_redact_add 371428195
 LOADGEN="$PFX_PY $PHI_TOP/tests/soak/loadgen.py"
 N_KILL=${FAULTS_N_KILL:-120}
-N_USR1=${FAULTS_N_USR1:-600}
+N_USR1=${FAULTS_N_USR1:-400}
 
 pfx_init
 mkdir -p "$PFX_DIR/quarantine"
