@@ -15,7 +15,9 @@
 #     fails, and the scan must still end in a verdict).
 # The external-entity cases point at a canary file holding a marker and an
 # SSN: the marker must not appear in any output, and strace shows the file
-# is never opened and no socket is ever connected. Prints TAP.
+# is never opened and no socket is ever connected. Then (as root, with
+# Postfix) the same messages go through a private Postfix and phimilter:
+# each gets an SMTP answer and the daemon still answers afterwards. TAP.
 set -u
 : "${PHI_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${PHICTL:=$PHI_TOP/phictl}"
@@ -109,6 +111,50 @@ if command -v strace >/dev/null 2>&1; then
   done
 else
   tap_diag "strace not installed: file/network access checked by output only"
+fi
+
+# ------------------------------------------------------------------ through the daemon
+# The same messages through a real Postfix and phimilter: each gets an SMTP
+# answer (never a dropped connection), and the daemon still answers a clean
+# message afterwards. Skipped without root or Postfix.
+: "${PHIMILTER:=$PHI_TOP/phimilter}"
+if [ "$(id -u)" = 0 ] && command -v postfix >/dev/null 2>&1 && [ -x "$PHIMILTER" ]; then
+  PFX_NAME=hostile
+  . "$PHI_TOP/tests/lib/pfx.sh"
+  trap 'pfx_cleanup; rm -rf "$W"' EXIT
+  pfx_init
+  mkdir -p "$PFX_DIR/quarantine"
+  pfx_milter_conf "$PFX_DIR/phimilter.conf" <<CONF
+socket = unix:$PFX_SOCK
+mode = enforce
+internal_domains = example.org
+quarantine_dir = $PFX_DIR/quarantine
+on_error = tempfail
+time_budget_ms = $BUDGET_MS
+CONF
+  PFX_MAIN_EXTRA="message_size_limit = 104857600
+milter_content_timeout = 120s"
+  pfx_sink_start
+  pfx_postfix_start
+  pfx_milter_start "$PFX_DIR/phimilter.conf"
+  tap_ok $? "phimilter starts behind a private Postfix" || tap_diag "$(tail -5 "$PFX_MLOG")"
+  pid0=$PFX_MILTER_PID
+  while IFS='	' read -r _n expect what; do
+    [ -n "$_n" ] || continue
+    pfx_send "$W/$_n.smtp" --to bob@outside.example "$W/in/$_n.eml"
+    rc=$?
+    [ $rc -eq 0 ] || [ $rc -eq 4 ] || [ $rc -eq 5 ]
+    tap_ok $? "$_n through Postfix: an SMTP answer (send.py status $rc), no dropped connection"
+  done <"$W/in/cases.tsv"
+  kill -0 "$pid0" 2>/dev/null
+  tap_ok $? "phimilter is still running after the hostile messages"
+  printf 'From: a@example.org\nTo: bob@outside.example\nSubject: lunch\nMessage-ID: <after@example.org>\n\nLunch on Thursday?\n' \
+    >"$W/after.eml"
+  pfx_sink_clear
+  pfx_send "$W/after.smtp" --to bob@outside.example "$W/after.eml" && pfx_wait_sink 1 30
+  tap_ok $? "afterwards phimilter still answers: a clean message is accepted and delivered"
+  ! grep -qiE 'AddressSanitizer|runtime error|LeakSanitizer' "$PFX_MLOG"
+  tap_ok $? "phimilter's log has no sanitizer report"
 fi
 
 tap_done
