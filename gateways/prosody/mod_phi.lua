@@ -7,6 +7,8 @@
 --   phi_timeout = 10          -- seconds to wait for a verdict
 --   phi_on_error = "tempfail" -- no verdict in time: "tempfail" (hold back, tell
 --                             -- the sender to retry), "reject" or "accept"
+--   phi_upload_hosts = { "upload.example.org" } -- HTTP upload (mod_http_file_share)
+--                             -- hosts whose stored files are scanned when linked
 --
 -- Which recipients are outside comes from phimilter itself: the module asks
 -- the socket {"op":"config"} at load and every phi_config_refresh seconds
@@ -30,12 +32,18 @@ local jid = require "util.jid";
 local id = require "util.id";
 local server = require "net.server";
 local unix = require "socket.unix";
+local dm = require "util.datamanager";
+local base64 = require "util.encodings".base64;
 
 local socket_path = module:get_option_string("phi_scan_socket");
 local timeout = module:get_option_number("phi_timeout", 10);
 local on_error = module:get_option_string("phi_on_error", "tempfail");
 local refresh = module:get_option_number("phi_config_refresh", 60);
 local max_reply = 16 * 1024 * 1024;
+-- Files shared through this server's HTTP upload (mod_http_file_share on
+-- these component hosts) are read from its store and scanned with the text.
+local upload_hosts = module:get_option_array("phi_upload_hosts", {});
+local max_file = module:get_option_number("phi_max_file", 8 * 1024 * 1024);
 
 if not socket_path then
 	module:log("error", "phi_scan_socket is not set: every outgoing message will be handled per phi_on_error");
@@ -133,6 +141,37 @@ local function is_internal(host)
 	return false;
 end
 
+-- A link in the message to a file of our own HTTP upload service
+-- (".../SLOT/NAME"): the stored bytes, read from mod_http_file_share's
+-- store on one of phi_upload_hosts. Local disk, small and bounded: not a
+-- socket wait. Returns a list of attachments for the request.
+local function uploaded_files(stanza, body)
+	local files = {};
+	if #upload_hosts == 0 then return files; end
+	local urls = {};
+	for u in body:gmatch("https?://[^%s<>\"]+") do urls[#urls + 1] = u; end
+	local oob = stanza:get_child("x", "jabber:x:oob");
+	if oob then urls[#urls + 1] = oob:get_child_text("url"); end
+	for _, u in ipairs(urls) do
+		local slot, name = u:match("/([%w_%-]+)/([^/?#]+)$");
+		for _, host in ipairs(upload_hosts) do
+			local path = slot and dm.getpath(slot, host, "http_file_share", "bin");
+			local fh = path and io.open(path, "rb");
+			if fh then
+				local data = fh:read(max_file + 1) or "";
+				fh:close();
+				if #data > max_file then
+					module:log("warn", "an uploaded file over phi_max_file is not scanned");
+				else
+					files[#files + 1] = { filename = name, data = base64.encode(data) };
+				end
+				break;
+			end
+		end
+	end
+	return files;
+end
+
 local function tell_sender(origin, stanza, text)
 	-- An error for the stanza (clients mark the message as failed) and a
 	-- plain message from the server that every client shows.
@@ -179,6 +218,10 @@ local function check(event)
 		recipients = { jid.bare(to) },
 		text = body,
 	};
+	local files = uploaded_files(stanza, body);
+	if #files > 0 then
+		request.attachments = files;
+	end
 	if not async.ready() then
 		return apply_on_error(origin, stanza, "not in an async context");
 	end

@@ -89,6 +89,7 @@ phi_scan_socket = "$dir/scan.sock"
 phi_timeout = 8
 phi_on_error = "tempfail"
 phi_config_refresh = 2
+phi_upload_hosts = { "upload.example.org" }
 VirtualHost "example.org"
 VirtualHost "outside.test"
 EOF
@@ -114,6 +115,12 @@ sleep 2.5 # mod_phi reads internal_domains from the daemon
 $PY "$top/tests/lib/xmpp_chat.py" "$port" enforce
 [ $? -eq 0 ] || failed=$((failed + 1))
 $PY "$top/tests/lib/xmpp_chat.py" "$port" slow
+[ $? -eq 0 ] || failed=$((failed + 1))
+# A file in mod_http_file_share's store (as an upload leaves it there).
+mkdir -p "$dir/data/upload%2eexample%2eorg/http_file_share"
+printf 'Patient John Smith, MRN: 4821937, diagnosed with type 2 diabetes mellitus (E11.9).\n' \
+  >"$dir/data/upload%2eexample%2eorg/http_file_share/Xy9kLm2Pq7Rs4Tu1.bin"
+$PY "$top/tests/lib/xmpp_chat.py" "$port" upload
 [ $? -eq 0 ] || failed=$((failed + 1))
 
 t 'grep -q "channel=chat" "$dir/phimilter.log"' "phimilter logs the chat decisions with channel=chat"

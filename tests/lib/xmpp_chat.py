@@ -11,6 +11,8 @@ outside domain). Scenarios:
   monitor   the same message to outside arrives (monitor mode)
   down      phimilter stopped: the message is held back and the sender told
             to retry (on_error tempfail), nothing reaches the recipient
+  upload    a link to a file in this server's HTTP upload store holding
+            patient data: the stored file is scanned, the link not delivered
   slow      alice's message waits on a slow scan (test delay in the daemon);
             dave's clean message to erin arrives without waiting for it
 Synthetic patient data only; nothing of it is printed.
@@ -121,6 +123,16 @@ async def enforce(cl):
           "the same message between two internal users arrives")
 
 
+async def upload(cl):
+    a, b = cl["alice"], cl["bob"]
+    link = "Labs for tomorrow: https://upload.example.org/file_share/Xy9kLm2Pq7Rs4Tu1/labs.txt"
+    send(a, "bob@outside.test", link)
+    check(await wait_until(lambda: any("attachment" in n and "incident PHI-" in n for n in notices(a)), 10),
+          "a link to an uploaded file with patient data: the sender is told (the file was scanned)")
+    await asyncio.sleep(1)
+    check(link not in b.bodies_from("alice@example.org"), "... and the link is not delivered")
+
+
 async def monitor(cl):
     a, b = cl["alice"], cl["bob"]
     send(a, "bob@outside.test", PHI)
@@ -167,7 +179,8 @@ async def main():
     except Exception as exc:  # noqa: BLE001 - any failure is a test failure
         check(False, "XMPP clients connect and log in (%s)" % type(exc).__name__)
         return
-    await {"enforce": enforce, "monitor": monitor, "down": down, "slow": slow}[scenario](cl)
+    await {"enforce": enforce, "monitor": monitor, "down": down, "slow": slow,
+           "upload": upload}[scenario](cl)
     for c in cl.values():
         c.disconnect()
     await asyncio.sleep(0.3)
