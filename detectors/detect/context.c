@@ -44,6 +44,7 @@ const unsigned char det_cls[256] = {
 	['v'] = DC_ALPHA, ['w'] = DC_ALPHA, ['x'] = DC_ALPHA, ['y'] = DC_ALPHA, ['z'] = DC_ALPHA,
 	[' '] = DC_SPACE, ['\t'] = DC_SPACE, ['\r'] = DC_SPACE, ['\n'] = DC_SPACE,
 	['@'] = DC_MARK, [':'] = DC_MARK,
+	[0xC3] = DC_U8, [0xC4] = DC_U8, [0xC5] = DC_U8,
 };
 
 /* Identifier labels and context words; always present. */
@@ -69,15 +70,37 @@ static const struct {
 	{ "dob", K_DOB, 0 }, { "d o b", K_DOB, 0 }, { "born", K_DOB, 0 }, { "born on", K_DOB, 0 },
 	{ "birth date", K_DOB, 0 }, { "date of birth", K_DOB, 0 }, { "birthdate", K_DOB, 0 },
 	{ "birthday", K_DOB, 0 }, { "b day", K_DOB, 0 }, { "date of b", K_DOB, 0 },
+	{ "bday", K_DOB, 0 }, { "birth", K_DOB, TF_REQ_COLON }, { "birth dt", K_DOB, 0 },
 	{ "patient", K_PATIENT | K_NAMELBL, 0 }, { "patients", K_PATIENT, 0 },
 	{ "pt", K_PATIENT | K_NAMELBL, TF_REQ_COLON }, { "patient name", K_PATIENT | K_NAMELBL, 0 },
 	{ "patient s name", K_PATIENT | K_NAMELBL, 0 }, { "name of patient", K_PATIENT | K_NAMELBL, 0 },
 	{ "pt name", K_PATIENT | K_NAMELBL, 0 }, { "client name", K_NAMELBL, 0 },
 	{ "name", K_NAMELBL, TF_REQ_COLON }, { "full name", K_NAMELBL, 0 }, { "re", K_NAMELBL, TF_REQ_COLON },
-	{ "regarding", K_NAMELBL, TF_REQ_COLON }, { "dear", K_NAMELBL, 0 }, { "hello", K_NAMELBL, 0 }, { "hi", K_NAMELBL, 0 }, { "insured", K_NAMELBL, TF_REQ_COLON },
+	{ "regarding", K_NAMELBL, TF_REQ_COLON }, { "dear", K_NAMELBL | K_GREET, 0 }, { "hello", K_NAMELBL | K_GREET, 0 }, { "hi", K_NAMELBL | K_GREET, 0 }, { "insured", K_NAMELBL, TF_REQ_COLON },
 	{ "beneficiary", K_NAMELBL, TF_REQ_COLON }, { "enrollee", K_NAMELBL, TF_REQ_COLON },
 	{ "patient s", K_PATIENT, 0 }, { "member name", K_NAMELBL, 0 },
 	{ "resident", K_PATIENT | K_NAMELBL, TF_REQ_COLON }, { "client", K_NAMELBL, TF_REQ_COLON },
+	{ "patient full name", K_PATIENT | K_NAMELBL, 0 },
+	{ "patient last name", K_PATIENT | K_NAMELBL, 0 }, { "name of resident", K_PATIENT | K_NAMELBL, 0 },
+	{ "resident name", K_PATIENT | K_NAMELBL, 0 },
+	{ "insured name", K_NAMELBL, 0 }, { "beneficiary name", K_NAMELBL, 0 },
+	{ "employee", K_NAMELBL, TF_REQ_COLON }, { "student", K_NAMELBL, TF_REQ_COLON },
+	{ "child", K_NAMELBL, TF_REQ_COLON }, { "child s name", K_NAMELBL, 0 },
+	/* Spanish, as US clinics write to their patients */
+	{ "paciente", K_PATIENT | K_NAMELBL, 0 }, { "pacientes", K_PATIENT, 0 },
+	{ "nombre del paciente", K_PATIENT | K_NAMELBL, 0 }, { "nombre de la paciente", K_PATIENT | K_NAMELBL, 0 },
+	{ "nombre", K_NAMELBL, TF_REQ_COLON }, { "nombre completo", K_NAMELBL, 0 },
+	{ "estimado", K_NAMELBL | K_GREET, 0 }, { "estimada", K_NAMELBL | K_GREET, 0 },
+	{ "estimado a", K_NAMELBL | K_GREET, 0 }, { "estimada o", K_NAMELBL | K_GREET, 0 },
+	{ "querido", K_NAMELBL | K_GREET, 0 }, { "querida", K_NAMELBL | K_GREET, 0 },
+	{ "hola", K_NAMELBL | K_GREET, 0 },
+	{ "fecha de nacimiento", K_DOB, 0 }, { "f de nacimiento", K_DOB, 0 }, { "fecha de nac", K_DOB, 0 },
+	{ "fecha nacimiento", K_DOB, 0 }, { "f nac", K_DOB, 0 }, { "fec nac", K_DOB, 0 },
+	{ "nacido el", K_DOB, 0 }, { "nacida el", K_DOB, 0 }, { "nacido", K_DOB, 0 }, { "nacida", K_DOB, 0 },
+	{ "nacimiento", K_DOB, TF_REQ_COLON },
+	{ "expediente", K_MRN | K_PATIENT, 0 }, { "numero de expediente", K_MRN | K_PATIENT, 0 },
+	{ "historia clinica", K_MRN | K_PATIENT, 0 },
+	{ "seguro social", K_SSN, 0 }, { "numero de seguro social", K_SSN, 0 },
 	{ "phone", K_PHONE, 0 }, { "tel", K_PHONE, 0 }, { "telephone", K_PHONE, 0 },
 	{ "cell", K_PHONE, 0 }, { "mobile", K_PHONE, 0 }, { "ph", K_PHONE, TF_REQ_COLON },
 	{ "call", K_PHONE, 0 }, { "phone number", K_PHONE, 0 }, { "t", K_PHONE, TF_REQ_COLON },
@@ -234,13 +257,20 @@ static size_t norm_phrase(const char *in, char *out, size_t cap)
 
 	for (; *in; in++) {
 		unsigned char c = (unsigned char)*in;
-		if (IS_ALNUM(c)) {
+		if (IS_ALNUM(c) || u8_letter((const unsigned char *)in, 2, 0)) {
 			if (sp && o)
 				out[o++] = ' ';
 			sp = 0;
-			if (o + 2 >= cap)
+			if (o + 3 >= cap)
 				return 0;
-			out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+			if (c == 0xC3) { /* an accented letter: its ASCII base ("diagnóstico") */
+				out[o++] = (char)u8_fold((unsigned char)*++in);
+			} else if (c >= 0xC4) { /* Latin Extended-A: kept as it is */
+				out[o++] = (char)c;
+				out[o++] = *++in;
+			} else {
+				out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+			}
 		} else {
 			sp = 1;
 		}
@@ -460,14 +490,48 @@ static void push_hit(struct det_seg *ds, size_t a, size_t b, uint32_t cats)
 	ds->allcats |= cats;
 }
 
-/* Hash one word [i, j) lower-cased, continuing h. */
+/* Hash one word [i, j) lower-cased, continuing h; a Latin-1 accented
+ * letter counts as its ASCII base, as norm_phrase wrote it. */
 static uint64_t hash_word(uint64_t h, const unsigned char *t, size_t i, size_t j)
 {
 	for (; i < j; i++) {
 		unsigned char c = t[i];
+		if (c == 0xC3 && i + 1 < j && u8_fold(t[i + 1])) {
+			h = fnv_byte(h, u8_fold(t[++i]));
+			continue;
+		}
 		h = fnv_byte(h, (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
 	}
 	return h;
+}
+
+/* End of the word at i: letters, digits and accented letters. */
+static size_t word_end(const unsigned char *t, size_t n, size_t i, int *acc)
+{
+	for (;;) {
+		while (i < n && IS_ALNUM(t[i]))
+			i++;
+		if (i < n && u8_letter(t, n, i)) {
+			*acc = 1;
+			i += 2;
+			continue;
+		}
+		return i;
+	}
+}
+
+/* The folded lower-case form of [i, j) in out (cap >= 34) for the filter; returns its length. */
+static size_t fold_word(const unsigned char *t, size_t i, size_t j, unsigned char *out)
+{
+	size_t o = 0;
+
+	for (; i < j && o < 33; i++) {
+		unsigned char c = t[i];
+		if (c == 0xC3 && i + 1 < j && u8_fold(t[i + 1]))
+			c = u8_fold(t[++i]);
+		out[o++] = c;
+	}
+	return o;
 }
 
 static int all_upper(const unsigned char *t, size_t i, size_t j)
@@ -530,10 +594,19 @@ static size_t match_word(struct det_seg *ds, size_t i, size_t j)
 
 	if (j - i > 32)
 		return 0;
-	if (!filt_word(tt, t + i, j - i)) {
-		/* the plural of a health word ("tumors") may still be there */
-		if (!(j - i > 4 && (t[j - 1] == 's' || t[j - 1] == 'S') && filt_word(tt, t + i, j - i - 1)))
-			return 0;
+	{
+		unsigned char fw[40] = { 0 };
+		const unsigned char *fp = t + i;
+		size_t fl = j - i;
+		if (memchr(fp, 0xC3, fl)) {
+			fl = fold_word(t, i, j, fw);
+			fp = fw;
+		}
+		if (!filt_word(tt, fp, fl)) {
+			/* the plural of a health word ("tumors") may still be there */
+			if (!(fl > 4 && (fp[fl - 1] == 's' || fp[fl - 1] == 'S') && filt_word(tt, fp, fl - 1)))
+				return 0;
+		}
 	}
 	h = hash_word(FNV_INIT, t, i, j);
 	e = slot(tt, h ? h : 1);
@@ -565,18 +638,32 @@ static size_t match_word(struct det_seg *ds, size_t i, size_t j)
 			k++;
 			gap++;
 		}
-		if (!gap || k >= n || !IS_ALNUM(t[k]))
+		if (!gap || k >= n || !(IS_ALNUM(t[k]) || u8_letter(t, n, k)))
 			break;
 		ws = k;
-		we = ws;
-		while (we < n && IS_ALNUM(t[we]))
-			we++;
+		{
+			int acc = 0;
+			we = word_end(t, n, ws, &acc);
+		}
 		if (we - ws > 32)
 			break;
-		h = hash_word(fnv_byte(h, ' '), t, ws, we);
-		e = slot(tt, h ? h : 1);
-		if (!e->h)
-			break;
+		{
+			uint64_t hp = fnv_byte(h, ' ');
+			h = hash_word(hp, t, ws, we);
+			e = slot(tt, h ? h : 1);
+			if (!e->h) {
+				/* the plural of a phrase's last word: "kidney stones" */
+				if (we - ws > 3 && (t[we - 1] | 0x20) == 's') {
+					uint64_t h2 = hash_word(hp, t, ws, we - 1);
+					const struct term_ent *e2 = slot(tt, h2 ? h2 : 1);
+					if (e2->h && (e2->cats & K_HEALTH)) {
+						best = e2->cats & K_HEALTH;
+						best_end = we;
+					}
+				}
+				break;
+			}
+		}
 		if (e->cats) {
 			size_t b = we;
 			if (flags_ok(t, n, i, &b, e->flags)) {
@@ -604,9 +691,10 @@ void ctx_scan(struct det_seg *ds)
 	while (i < n) {
 		unsigned char c, fl, cl;
 		size_t j;
+		int acc;
 
 		/* the common case: spaces and punctuation, one look-up a byte */
-		while (i < n && !(det_cls[t[i]] & (DC_ALPHA | DC_DIGIT | DC_MARK)))
+		while (i < n && !(det_cls[t[i]] & (DC_ALPHA | DC_DIGIT | DC_MARK | DC_U8)))
 			i++;
 		if (i >= n)
 			break;
@@ -621,9 +709,24 @@ void ctx_scan(struct det_seg *ds)
 		}
 		j = i;
 		fl = 0;
-		while (j < n && ((cl = det_cls[t[j]]) & (DC_ALPHA | DC_DIGIT))) {
-			fl |= cl;
-			j++;
+		acc = 0;
+		for (;;) {
+			while (j < n && ((cl = det_cls[t[j]]) & (DC_ALPHA | DC_DIGIT))) {
+				fl |= cl;
+				j++;
+			}
+			/* an accented letter continues the word ("diagnóstico") */
+			if (j < n && (det_cls[t[j]] & DC_U8) && u8_letter(t, n, j)) {
+				fl |= DC_ALPHA;
+				acc = 1;
+				j += 2;
+				continue;
+			}
+			break;
+		}
+		if (j == i) { /* a lone lead byte */
+			i++;
+			continue;
 		}
 		if (fl & DC_DIGIT) {
 			push_cand(ds, i, j, CT_TOKEN, fl);
@@ -638,7 +741,8 @@ void ctx_scan(struct det_seg *ds)
 		                  (t[j] == ':' && t[j + 1] == '/')))
 			push_cand(ds, i, j, CT_TOKEN, fl);
 		if (have_terms && j - i <= 32 &&
-		    (filt_word(&ds->de->terms, t + i, j - i) ||
+		    (acc ||
+		     filt_word(&ds->de->terms, t + i, j - i) ||
 		     (j - i > 4 && (t[j - 1] | 0x20) == 's' && filt_word(&ds->de->terms, t + i, j - i - 1)))) {
 			size_t e = match_word(ds, i, j);
 			if (e > j) {

@@ -17,6 +17,12 @@ static const char *const months[12] = { "jan", "feb", "mar", "apr", "may", "jun"
 	                                "jul", "aug", "sep", "oct", "nov", "dec" };
 static const char *const months_full[12] = { "january", "february", "march", "april", "may", "june",
 	                                     "july", "august", "september", "october", "november", "december" };
+/* Spanish, as US clinics write to Spanish-speaking patients: "3 de marzo de 1957". */
+static const char *const meses[12] = { "ene", "feb", "mar", "abr", "may", "jun",
+	                               "jul", "ago", "sep", "oct", "nov", "dic" };
+static const char *const meses_full[12] = { "enero", "febrero", "marzo", "abril", "mayo", "junio",
+	                                    "julio", "agosto", "septiembre", "octubre", "noviembre",
+	                                    "diciembre" };
 
 static int lc(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 
@@ -26,8 +32,8 @@ static size_t month_name(const unsigned char *p, size_t n, int *m)
 	size_t k = 0, i;
 	char w[12];
 
-	/* only j f m a s o n d start a month */
-	if (!n || !strchr("jfmasondJFMASOND", p[0]) || p[0] == 0)
+	/* only j f m a s o n d (and e for enero) start a month */
+	if (!n || !strchr("jfmasondeJFMASONDE", p[0]) || p[0] == 0)
 		return 0;
 	while (k < n && k < 11 && IS_ALPHA(p[k])) {
 		w[k] = (char)lc(p[k]);
@@ -47,6 +53,27 @@ static size_t month_name(const unsigned char *p, size_t n, int *m)
 			return k;
 		}
 	}
+	for (i = 0; i < 12; i++) {
+		if (w[0] != meses[i][0] || w[1] != meses[i][1])
+			continue;
+		if ((k == 3 && memcmp(w, meses[i], 3) == 0) || strcmp(w, meses_full[i]) == 0 ||
+		    (i == 8 && (strcmp(w, "setiembre") == 0 || strcmp(w, "set") == 0))) {
+			*m = (int)i + 1;
+			if (k < n && p[k] == '.')
+				k++;
+			return k;
+		}
+	}
+	return 0;
+}
+
+/* "de " / "del " between the parts of a Spanish date: bytes to skip. */
+static size_t de_word(const unsigned char *p, size_t n)
+{
+	if (n >= 3 && lc(p[0]) == 'd' && lc(p[1]) == 'e' && p[2] == ' ')
+		return 3;
+	if (n >= 4 && lc(p[0]) == 'd' && lc(p[1]) == 'e' && lc(p[2]) == 'l' && p[3] == ' ')
+		return 4;
 	return 0;
 }
 
@@ -157,10 +184,11 @@ size_t date_parse(const unsigned char *p, size_t n, int *y, int *m, int *d)
 			return k + c;
 		}
 	}
-	/* DD Mon YYYY, DD-Mon-YYYY */
+	/* DD Mon YYYY, DD-Mon-YYYY, "DD de MES de YYYY" */
 	k = a;
 	if (k < n && (p[k] == ' ' || p[k] == '-'))
 		k++;
+	k += de_word(p + k, n - k);
 	b = month_name(p + k, n - k, m);
 	if (!b)
 		return 0;
@@ -169,6 +197,7 @@ size_t date_parse(const unsigned char *p, size_t n, int *y, int *m, int *d)
 		k++;
 	if (k < n && p[k] == ' ')
 		k++;
+	k += de_word(p + k, n - k);
 	c = num(p + k, n - k, 4, &v3);
 	if (c != 4)
 		return 0;

@@ -13,6 +13,7 @@
  * names no patient. Unlabelled names are the roster's business (ext.h).
  */
 #include <string.h>
+#include <strings.h>
 #include "det.h"
 
 static const char *const stop[] = {
@@ -70,27 +71,38 @@ static int is_title(const unsigned char *t, size_t a, size_t b)
 		w[i] = (char)(t[a + i] | 0x20);
 	w[n] = 0;
 	return !strcmp(w, "mr") || !strcmp(w, "mrs") || !strcmp(w, "ms") || !strcmp(w, "miss") ||
-	       !strcmp(w, "mx");
+	       !strcmp(w, "mx") || !strcmp(w, "sr") || !strcmp(w, "sra") || !strcmp(w, "srta");
 }
 
-/* A capitalised name word at i: "Jane", "O'Brien", "Smith-Jones", "JANE", "J."; returns end or 0. */
+/* A capitalised name word at i: "Jane", "O'Brien", "Smith-Jones", "JANE", "J.",
+ * and names with accented letters ("José", "Álvarez", "Dvořák"); returns end or 0. */
 static size_t name_word(const unsigned char *t, size_t n, size_t i)
 {
-	size_t j = i;
-	int lower = 0;
+	size_t j = i, u;
 
-	if (i >= n || !IS_UPPER(t[i]))
+	if (i >= n)
 		return 0;
-	j++;
-	if (j < n && t[j] == '.')
-		return j + 1; /* initial */
-	while (j < n && (IS_ALPHA(t[j]) || ((t[j] == '\'' || t[j] == '-') && j + 1 < n && IS_ALPHA(t[j + 1])))) {
-		if (IS_ALPHA(t[j]) && !IS_UPPER(t[j]))
-			lower = 1;
+	if (IS_UPPER(t[i]))
 		j++;
+	else if (u8_upper(t, n, i))
+		j += 2;
+	else
+		return 0;
+	if (j < n && t[j] == '.' && j - i == 1)
+		return j + 1; /* initial */
+	for (;;) {
+		if (j < n && IS_ALPHA(t[j])) {
+			j++;
+		} else if (j < n && (u = u8_letter(t, n, j)) != 0) {
+			j += u;
+		} else if (j + 1 < n && (t[j] == '\'' || t[j] == '-') &&
+		           (IS_ALPHA(t[j + 1]) || u8_letter(t, n, j + 1))) {
+			j++;
+		} else {
+			break;
+		}
 	}
-	(void)lower;
-	if (j - i < 2 || j - i > 20)
+	if (j - i < 2 || j - i > 24)
 		return 0;
 	if (j < n && (IS_DIGIT(t[j]) || t[j] >= 0x80))
 		return 0;
@@ -151,12 +163,12 @@ static int name_after(const struct det_seg *ds, size_t e, size_t *a, size_t *b, 
 		last = w;
 		i = w;
 		if (i < n && t[i] == ',' && words == 1 && !comma && i + 2 < n && t[i + 1] == ' ' &&
-		    IS_UPPER(t[i + 2])) {
+		    (IS_UPPER(t[i + 2]) || u8_upper(t, n, i + 2))) {
 			comma = 1; /* ROE, JANE */
 			i += 2;
 			continue;
 		}
-		if (i < n && t[i] == ' ' && i + 1 < n && IS_UPPER(t[i + 1]))
+		if (i < n && t[i] == ' ' && i + 1 < n && (IS_UPPER(t[i + 1]) || u8_upper(t, n, i + 1)))
 			i++;
 		else
 			break;
@@ -192,26 +204,20 @@ static unsigned health_to_you(const struct det_seg *ds, size_t a, size_t span)
 		lo = h->start > 28 ? h->start - 28 : 0;
 		if (lo < a)
 			lo = a;
-		for (k = lo; k + 3 <= h->start; k++)
-			if ((t[k] | 0x20) == 'y' && (t[k + 1] | 0x20) == 'o' && (t[k + 2] | 0x20) == 'u' &&
-			    (k == 0 || !IS_ALPHA(t[k - 1]))) {
+		for (k = lo; k + 3 <= h->start; k++) {
+			if (k > 0 && IS_ALPHA(t[k - 1]))
+				continue;
+			/* you, your; Spanish su, sus, usted */
+			if (((t[k] | 0x20) == 'y' && (t[k + 1] | 0x20) == 'o' && (t[k + 2] | 0x20) == 'u') ||
+			    ((t[k] | 0x20) == 's' && (t[k + 1] | 0x20) == 'u' &&
+			     (t[k + 2] == ' ' || ((t[k + 2] | 0x20) == 's' && k + 3 < h->start && t[k + 3] == ' '))) ||
+			    (k + 5 <= h->start && !strncasecmp((const char *)t + k, "usted", 5))) {
 				found++;
 				break;
 			}
+		}
 	}
 	return found;
-}
-
-static int is_word(const struct det_seg *ds, const struct kw_hit *h, const char *w)
-{
-	size_t n = strlen(w), i;
-
-	if (h->end - h->start != n)
-		return 0;
-	for (i = 0; i < n; i++)
-		if ((ds->t[h->start + i] | 0x20) != w[i])
-			return 0;
-	return 1;
 }
 
 static void one(struct det_seg *ds, const struct kw_hit *h)
@@ -219,7 +225,7 @@ static void one(struct det_seg *ds, const struct kw_hit *h)
 	const unsigned char *t = ds->t;
 	size_t a, b, k;
 	int titled, words, patient = (h->cats & K_PATIENT) != 0, colon;
-	int dear = is_word(ds, h, "dear") || is_word(ds, h, "hello") || is_word(ds, h, "hi");
+	int dear = (h->cats & K_GREET) != 0;
 	enum phi_confidence c;
 
 	k = h->end;
@@ -262,26 +268,34 @@ static void before_label(struct det_seg *ds, const struct kw_hit *h)
 		e--;
 	while (e > 0 && (t[e - 1] == ' ' || t[e - 1] == ','  || t[e - 1] == '-'))
 		e--;
-	if (e == 0 || !IS_ALPHA(t[e - 1]) || h->start - e > 4)
+	if (e == 0 || !(IS_ALPHA(t[e - 1]) || u8_letter_before(t, e)) || h->start - e > 4)
 		return;
 	b = e;
 	a = e;
 	while (words < 3 && a > 0) {
 		size_t ws = a, we = a;
-		while (ws > 0 && (IS_ALPHA(t[ws - 1]) || t[ws - 1] == '\'' || t[ws - 1] == '-'))
-			ws--;
-		if (ws == we || !IS_UPPER(t[ws]) || we - ws < 2 || is_stop(t, ws, we) || is_label_word(t, ws, we))
+		for (;;) {
+			if (ws > 0 && (IS_ALPHA(t[ws - 1]) || t[ws - 1] == '\'' || t[ws - 1] == '-'))
+				ws--;
+			else if (u8_letter_before(t, ws))
+				ws -= 2;
+			else
+				break;
+		}
+		if (ws == we || !(IS_UPPER(t[ws]) || u8_upper(t, ds->n, ws)) || we - ws < 2 ||
+		    is_stop(t, ws, we) || is_label_word(t, ws, we))
 			break;
 		words++;
 		a = ws;
-		if (a > 1 && t[a - 1] == ' ' && IS_UPPER(t[a - 2]) == 0 && !IS_ALPHA(t[a - 2]))
+		if (a > 1 && t[a - 1] == ' ' && IS_UPPER(t[a - 2]) == 0 && !IS_ALPHA(t[a - 2]) &&
+		    !u8_letter_before(t, a - 1))
 			break;
-		if (a > 1 && t[a - 1] == ' ' && IS_ALPHA(t[a - 2]))
+		if (a > 1 && t[a - 1] == ' ' && (IS_ALPHA(t[a - 2]) || u8_letter_before(t, a - 1)))
 			a--;
 		else
 			break;
 	}
-	while (a < b && !IS_ALPHA(t[a]))
+	while (a < b && !IS_ALPHA(t[a]) && !u8_letter(t, b, a))
 		a++;
 	if (words < 2)
 		return;

@@ -48,7 +48,7 @@ enum {
 	K_STREET = 1u << 26,  /* street suffixes */
 	K_CODE = 1u << 27,    /* "code", "codes" (weak ICD cue) */
 	K_PARTNO = 1u << 28,  /* part, model, sku, catalog: against codes */
-	/* 1u << 29 free */
+	K_GREET = 1u << 29,   /* dear, hello, hi, estimado/a, hola: a greeting before a name */
 	K_BANK = 1u << 30     /* bank, checking, savings, direct deposit, wire: a bank account */
 };
 
@@ -210,6 +210,7 @@ int date_plausible_dob(const struct detect_engine *de, int y, int m, int d);
 #define DC_HEX 8
 #define DC_SPACE 16
 #define DC_MARK 32  /* '@' and ':': candidates of the one pass */
+#define DC_U8 64    /* 0xC3-0xC5: lead byte of a Latin-1 / Latin Extended-A letter */
 extern const unsigned char det_cls[256];
 #define IS_DIGIT(c) (det_cls[(unsigned char)(c)] & DC_DIGIT)
 #define IS_ALPHA(c) (det_cls[(unsigned char)(c)] & DC_ALPHA)
@@ -217,5 +218,48 @@ extern const unsigned char det_cls[256];
 #define IS_UPPER(c) (det_cls[(unsigned char)(c)] & DC_UPPER)
 #define IS_HEX(c) (det_cls[(unsigned char)(c)] & DC_HEX)
 #define IS_SPACE(c) (det_cls[(unsigned char)(c)] & DC_SPACE)
+
+/* Accented Latin letters in UTF-8 (U+00C0-U+017F without the signs x and
+ * division): "José García", "Dvořák", "diagnóstico". Words of
+ * names and terms run over them. u8_letter: 2 when t[i], t[i+1] is one. */
+static inline size_t u8_letter(const unsigned char *t, size_t n, size_t i)
+{
+	unsigned char c = t[i], d;
+
+	if (c < 0xC3 || c > 0xC5 || i + 1 >= n)
+		return 0;
+	d = t[i + 1];
+	if (d < 0x80 || d > 0xBF || (c == 0xC3 && (d == 0x97 || d == 0xB7)))
+		return 0;
+	return 2;
+}
+/* The same letter ending at t[i-1]. */
+static inline size_t u8_letter_before(const unsigned char *t, size_t i)
+{
+	return i >= 2 && u8_letter(t, i, i - 2) ? 2 : 0;
+}
+/* Upper case: U+00C0-U+00DE; in U+0100-U+017F the usual even/odd pairs. */
+static inline int u8_upper(const unsigned char *t, size_t n, size_t i)
+{
+	unsigned cp;
+
+	if (!u8_letter(t, n, i))
+		return 0;
+	cp = ((unsigned)(t[i] & 0x1F) << 6) | (t[i + 1] & 0x3F);
+	if (cp < 0x100)
+		return cp <= 0xDE;
+	if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
+		return cp & 1;
+	if (cp == 0x178)
+		return 1;
+	return !(cp & 1);
+}
+/* ASCII base letter (lower case) of the Latin-1 letter 0xC3 d; 0 if none. */
+static inline unsigned char u8_fold(unsigned char d)
+{
+	static const char m[65] = "aaaaaaaceeeeiiiidnooooo\0ouuuuyts"
+	                          "aaaaaaaceeeeiiiidnooooo\0ouuuuyty";
+	return d >= 0x80 && d <= 0xBF ? (unsigned char)m[d - 0x80] : 0;
+}
 
 #endif
