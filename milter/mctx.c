@@ -22,7 +22,7 @@ size_t mctx_inflight_bytes(void)
 }
 
 static const char *own_names[MCTX_H__COUNT] = { "X-PHI-Scanned", "X-PHI-Verdict", "X-PHI-Findings",
-                                               "X-PHI-Release" };
+                                               "X-PHI-Release", "X-PHI-Notice" };
 static const char *hc_names[MCTX_HC__COUNT] = { "Subject", "Content-Type", "Content-Transfer-Encoding",
                                               "Thread-Topic" };
 
@@ -76,6 +76,7 @@ void mctx_end(struct mctx *m)
 	free_addr(m->message_id);
 	m->subject = m->message_id = NULL;
 	m->release[0] = 0;
+	m->notice[0] = 0;
 	strcpy(m->queue_id, "-");
 	conf_release(m->conf);
 	m->conf = NULL;
@@ -209,6 +210,8 @@ int mctx_add_header(struct mctx *m, const char *name, const char *value)
 			m->hdr_count[i]++;
 	if (own == MCTX_H_RELEASE && m->own_headers[own] == 1)
 		snprintf(m->release, sizeof m->release, "%s", value);
+	if (own == MCTX_H_NOTICE && m->own_headers[own] == 1)
+		snprintf(m->notice, sizeof m->notice, "%s", value);
 	if (!m->subject && strcasecmp(name, "Subject") == 0 && !(m->subject = copy_addr(value)))
 		return -1;
 	if (!m->message_id && strcasecmp(name, "Message-ID") == 0 && !(m->message_id = copy_addr(value)))

@@ -25,7 +25,7 @@
 #define MCTX_ADDR_MAX 512   /* longest stored envelope address */
 
 enum mctx_own_header {      /* our headers, counted so forged copies can be removed */
-	MCTX_H_SCANNED, MCTX_H_VERDICT, MCTX_H_FINDINGS, MCTX_H_RELEASE, MCTX_H__COUNT
+	MCTX_H_SCANNED, MCTX_H_VERDICT, MCTX_H_FINDINGS, MCTX_H_RELEASE, MCTX_H_NOTICE, MCTX_H__COUNT
 };
 
 enum mctx_hdr_count {      /* headers a portal rewrite changes or removes */
@@ -53,6 +53,7 @@ struct mctx {
 	char *subject;           /* owned copy of the first Subject value, or NULL (PHI: never logged) */
 	char *message_id;        /* owned copy of the first Message-ID value, or NULL (hashed for audit) */
 	char release[200];       /* first X-PHI-Release value ("" = none), checked at end of message */
+	char notice[200];        /* first X-PHI-Notice value ("" = none): our own notices */
 	unsigned hdr_count[MCTX_HC__COUNT]; /* how many of each rewritten header arrived */
 	size_t charged;          /* bytes of this message counted in the process-wide total */
 };

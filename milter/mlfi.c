@@ -26,7 +26,8 @@
                            SMFIF_CHGBODY | SMFIF_ADDRCPT)
 
 static const char *own_header_names[MCTX_H__COUNT] = {
-	"X-PHI-Scanned", "X-PHI-Verdict", "X-PHI-Findings", "X-PHI-Release"
+	"X-PHI-Scanned", "X-PHI-Verdict", "X-PHI-Findings", "X-PHI-Release",
+	"X-PHI-Notice"
 };
 
 static unsigned active_scans;    /* atomic: scans running now (max_scans) */
@@ -281,7 +282,14 @@ static int apply(SMFICTX *ctx, struct mctx *m, const struct phi_scan *s,
 		if (mlfi_act_redirect(ctx, m, d, qid, &rewritten) != 0)
 			return -1;
 		tag = !rewritten && d->verdict != PHI_VERDICT_CLEAN;
+	} else if (d->action >= POLICY_REJECT && (rewritten = mlfi_act_partial(ctx, m, s, d)) != 0) {
+		/* some recipients refused (removed, sender told), the rest get it */
+		if (rewritten < 0)
+			return -1;
+		rewritten = 0;
+		tag = d->verdict != PHI_VERDICT_CLEAN;
 	} else if (d->action >= POLICY_REJECT) {
+		mlfi_act_reject_notice(m, s, d);
 		decide_reply(m->conf, s, d, &r);
 		reply_lines(&r, lines);
 		if (smfi_setmlreply(ctx, "550", "5.7.1", lines[0], lines[1], lines[2], lines[3], lines[4],
@@ -337,18 +345,19 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	char line[1024], qid[QSTORE_ID_MAX];
 	double t0;
 	unsigned n;
-	int rc;
+	int rc, released;
 	sfsistat ret;
 
 	if (!m || !(c = m->conf))
 		return fail(ctx, m, "no_context");
 	update_queue_id(ctx, m);
 	/* A message re-injected by `phictl quarantine release` passes once. */
-	if (m->release[0] && mlfi_act_release(m)) {
+	released = m->release[0] && mlfi_act_release(m);
+	if (released || (m->notice[0] && mlfi_act_is_notice(m))) {
 		memset(&d, 0, sizeof d);
-		d.worst.rule = "admin.release";
+		d.worst.rule = released ? "admin.release" : "own.notice";
 		mark_scanned(ctx, m);
-		mlfi_act_audit(m, &d, "release", "-");
+		mlfi_act_audit(m, &d, released ? "release" : "notice", "-");
 		message_end(m);
 		return SMFIS_CONTINUE;
 	}

@@ -444,3 +444,203 @@ void mlfi_act_audit(const struct mctx *m, const struct decide_result *d, const c
 	if (audit_write(m->conf->audit_log, &r) != 0)
 		LOG_AT(LOG_ERR, "%s: audit_log could not be written", m->queue_id);
 }
+
+int mlfi_act_is_notice(const struct mctx *m)
+{
+	const struct conf *c = m->conf;
+	const unsigned char *key = c->have_quarantine_key ? c->quarantine_key : c->portal_key;
+	struct token t;
+
+	if (!m->notice[0] || (!c->have_quarantine_key && !c->have_portal_key))
+		return 0;
+	if (token_notice_verify(key, m->notice, (long long)time(NULL), &t) != 0) {
+		LOG_AT(LOG_WARNING, "%s: X-PHI-Notice header not valid: scanned as usual", m->queue_id);
+		return 0;
+	}
+	return 1;
+}
+
+struct text {
+	char *p;
+	size_t len, cap;
+};
+
+static void text_add(struct text *t, const char *s, size_t n)
+{
+	if (!t->p || t->len + n + 3 > t->cap) {
+		size_t nc = (t->len + n + 3) * 2;
+		char *np = realloc(t->p, nc);
+
+		if (!np)
+			return;
+		t->p = np;
+		t->cap = nc;
+	}
+	memcpy(t->p + t->len, s, n);
+	t->len += n;
+	t->p[t->len] = 0;
+}
+
+static void text_line(struct text *t, const char *s)
+{
+	text_add(t, s, strlen(s));
+	text_add(t, "\r\n", 2);
+}
+
+/* what[i]: 0 delivered, 1 refused, 2 portal notice instead */
+static int send_sender_notice(struct mctx *m, const struct phi_scan *s, const struct decide_result *d,
+                              const unsigned char *what)
+{
+	const struct conf *c = m->conf;
+	struct reply r;
+	struct text findings = { 0 }, where = { 0 }, body = { 0 }, msg = { 0 };
+	char *tmpl = read_template(c, "sender_notice.txt"), line[600], sender[MCTX_ADDR_MAX + 1], date[64], tok[TOKEN_MAX];
+	const char *portal_help = "To send it safely, use the secure portal or another approved secure method.";
+	const char *p;
+	char *to[1];
+	size_t i;
+	time_t now = time(NULL);
+	struct tm tm;
+	int rc = -1;
+	static const char builtin[] =
+		"Your message was stopped for some or all of its recipients: it contains\n"
+		"patient information (incident {incident}).\n\nWhat was found (redacted):\n{findings}\n\n"
+		"What happened to each recipient:\n{where}\n\nRule: {rule}\n\n{portal_help}\n";
+
+	decide_reply(c, s, d, &r);
+	for (i = 1; i < r.n; i++) {
+		if (strncmp(r.line[i], "To send it safely", 17) == 0)
+			portal_help = r.line[i];
+		else if (strncmp(r.line[i], "Rule:", 5) && strncmp(r.line[i], "If the patient", 14) &&
+		         strncmp(r.line[i], "Questions", 9) && strncmp(r.line[i], "Stopped for", 11))
+			text_line(&findings, r.line[i]);
+	}
+	for (i = 0; i < m->nrcpt; i++) {
+		char dom[128], cl[128];
+
+		if (dest_domain(m->rcpts[i], dom, sizeof dom) != 0)
+			snprintf(dom, sizeof dom, "-");
+		log_clean(dom, (size_t)-1, cl, sizeof cl);
+		/* the domain and class only: a recipient's local part may name a patient */
+		snprintf(line, sizeof line, "- recipient %zu of %zu (at %s, %s): %s", i + 1, m->nrcpt, cl,
+		         dest_class_name(dest_classify(c, m->rcpts[i])),
+		         what[i] == 1 ? "not delivered" : what[i] == 2 ? "sent a secure-portal notice instead" : "delivered");
+		text_line(&where, line);
+	}
+	for (p = tmpl ? tmpl : builtin; *p; p++) {
+		const char *ins = NULL;
+		size_t skip = 0;
+
+		if (strncmp(p, "{findings}", 10) == 0)
+			ins = findings.p ? findings.p : "", skip = 10;
+		else if (strncmp(p, "{where}", 7) == 0)
+			ins = where.p ? where.p : "", skip = 7;
+		else if (strncmp(p, "{rule}", 6) == 0)
+			ins = d->worst.description ? d->worst.description : "-", skip = 6;
+		else if (strncmp(p, "{portal_help}", 13) == 0)
+			ins = portal_help, skip = 13;
+		else if (strncmp(p, "{incident}", 10) == 0)
+			ins = d->incident, skip = 10;
+		if (ins) {
+			size_t n = strlen(ins);
+
+			/* inserted blocks end in CRLF already; drop it before the template's own newline */
+			if (n >= 2 && ins[n - 2] == '\r' && p[skip] == '\n')
+				n -= 2;
+			text_add(&body, ins, n);
+			p += skip - 1;
+		} else if (*p == '\n')
+			text_add(&body, "\r\n", 2);
+		else if (*p != '\r')
+			text_add(&body, p, 1);
+	}
+	bare(m->sender ? m->sender : "", sender, sizeof sender);
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	snprintf(line, sizeof line, "From: %s\r\nTo: <%s>\r\n", c->notice_from, sender);
+	text_add(&msg, line, strlen(line));
+	snprintf(line, sizeof line,
+	         "Subject: Your message was stopped: patient information (incident %s)\r\nDate: %s\r\n"
+	         "Message-ID: <%s.sender@phimilter>\r\nAuto-Submitted: auto-generated\r\n"
+	         "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n",
+	         d->incident, date, d->incident);
+	text_add(&msg, line, strlen(line));
+	if ((c->have_quarantine_key || c->have_portal_key) &&
+	    token_notice_make(c->have_quarantine_key ? c->quarantine_key : c->portal_key, d->incident,
+	                      (long long)now + 7 * 86400, tok, sizeof tok) == 0) {
+		snprintf(line, sizeof line, "X-PHI-Notice: %s\r\n", tok);
+		text_add(&msg, line, strlen(line));
+	}
+	text_add(&msg, "\r\n", 2);
+	if (body.p)
+		text_add(&msg, body.p, body.len);
+	to[0] = sender;
+	if (msg.p && sender[0] &&
+	    submit_message(c->submission, c->notice_from, to, 1, (unsigned char *)msg.p, msg.len, line,
+	                   sizeof line) == 0)
+		rc = 0;
+	else
+		LOG_AT(LOG_ERR, "%s: sender notice not submitted: %s", m->queue_id, sender[0] ? line : "no sender");
+	free(tmpl);
+	free(findings.p);
+	free(where.p);
+	free(body.p);
+	free(msg.p);
+	return rc;
+}
+
+int mlfi_act_partial(SMFICTX *ctx, struct mctx *m, const struct phi_scan *s, const struct decide_result *d)
+{
+	const struct conf *c = m->conf;
+	unsigned char *what;
+	size_t i, refused = 0;
+	int rc = 0;
+
+	if (m->rcpt_dropped || !m->nrcpt)
+		return 0;
+	if (!(what = calloc(m->nrcpt, 1)))
+		return -1;
+	for (i = 0; i < m->nrcpt; i++) {
+		enum policy_action a = d->class_action[dest_classify(c, m->rcpts[i])];
+
+		if (a == POLICY_REJECT) {
+			what[i] = 1;
+			refused++;
+		} else if (a > POLICY_TAG) {
+			refused = m->nrcpt; /* a redirect or quarantine besides: refuse whole */
+			break;
+		}
+	}
+	if (refused == 0 || refused >= m->nrcpt)
+		goto out;
+	if (send_sender_notice(m, s, d, what) != 0) {
+		rc = -1;
+		goto out;
+	}
+	for (i = 0; i < m->nrcpt; i++)
+		if (what[i] && smfi_delrcpt(ctx, m->rcpts[i]) != MI_SUCCESS)
+			LOG_AT(LOG_WARNING, "%s: could not remove a refused recipient", m->queue_id);
+	LOG_AT(LOG_INFO, "%s: %zu of %zu recipient(s) refused, the others get the message; sender notified incident=%s",
+	       m->queue_id, refused, m->nrcpt, d->incident);
+	rc = 1;
+out:
+	free(what);
+	return rc;
+}
+
+void mlfi_act_reject_notice(struct mctx *m, const struct phi_scan *s, const struct decide_result *d)
+{
+	const struct conf *c = m->conf;
+	unsigned char *what;
+	int internal = m->sender && dest_classify(c, m->sender) == DEST_INTERNAL;
+
+	if (c->sender_notice == CONF_SN_NONE || (c->sender_notice == CONF_SN_INTERNAL && !internal) ||
+	    !m->sender || !m->sender[0] || strcmp(m->sender, "<>") == 0)
+		return;
+	if (!(what = malloc(m->nrcpt ? m->nrcpt : 1)))
+		return;
+	memset(what, 1, m->nrcpt ? m->nrcpt : 1);
+	if (send_sender_notice(m, s, d, what) == 0)
+		LOG_AT(LOG_INFO, "%s: sender notified of the refusal incident=%s", m->queue_id, d->incident);
+	free(what);
+}

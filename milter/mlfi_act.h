@@ -33,6 +33,23 @@ int mlfi_act_quarantine(SMFICTX *ctx, struct mctx *m, const struct decide_result
 int mlfi_act_redirect(SMFICTX *ctx, struct mctx *m, const struct decide_result *d,
                       char qid[QSTORE_ID_MAX], int *rewritten);
 
+/* Our own notice (a valid X-PHI-Notice token): 1, the message passes
+ * unscanned; 0 otherwise. */
+int mlfi_act_is_notice(const struct mctx *m);
+
+/* Some recipients refused, the others allowed (accept or tag): remove the
+ * refused ones and mail the sender what happened to whom. Returns 1 when
+ * done (the caller delivers to the rest), 0 when this does not apply (the
+ * caller refuses the whole message), -1 when the notice could not be sent
+ * (nothing was changed). */
+int mlfi_act_partial(SMFICTX *ctx, struct mctx *m, const struct phi_scan *s,
+                     const struct decide_result *d);
+
+/* On an outright refusal: the full notice mail to the sender when
+ * sender_notice says so (internal senders by default). Failures are
+ * logged only: the 550 reply still tells the sender. */
+void mlfi_act_reject_notice(struct mctx *m, const struct phi_scan *s, const struct decide_result *d);
+
 /* Remove secure_keyword from the Subject (first occurrence). */
 void mlfi_act_strip_keyword(SMFICTX *ctx, const struct mctx *m);
 

@@ -121,35 +121,35 @@ int token_portal_check(const unsigned char key[QCRYPT_KEY_LEN], const struct tok
 	return ok;
 }
 
-static int release_mac(const unsigned char key[QCRYPT_KEY_LEN], const char *id, long long expires,
-                       unsigned char mac[QCRYPT_MAC_LEN])
+static int label_mac(const char *label, const unsigned char key[QCRYPT_KEY_LEN], const char *id,
+                     long long expires, unsigned char mac[QCRYPT_MAC_LEN])
 {
 	char e[32];
 	const char *parts[3];
 
 	snprintf(e, sizeof e, "%lld", expires);
-	parts[0] = "release";
+	parts[0] = label;
 	parts[1] = id;
 	parts[2] = e;
 	return qcrypt_mac(key, parts, 3, mac);
 }
 
-int token_release_make(const unsigned char key[QCRYPT_KEY_LEN], const char *id, long long expires,
-                       char *out, size_t outlen)
+static int make_labelled(const char *label, const unsigned char key[QCRYPT_KEY_LEN], const char *id,
+                         long long expires, char *out, size_t outlen)
 {
 	unsigned char mac[QCRYPT_MAC_LEN];
 	char hex[2 * QCRYPT_MAC_LEN + 1];
 	int w;
 
-	if (!qstore_id_ok(id) || release_mac(key, id, expires, mac) != 0)
+	if (!qstore_id_ok(id) || label_mac(label, key, id, expires, mac) != 0)
 		return -1;
 	qcrypt_hex(mac, sizeof mac, hex);
 	w = snprintf(out, outlen, "%s.%lld.%s", id, expires, hex);
 	return w < 0 || (size_t)w >= outlen ? -1 : 0;
 }
 
-int token_release_verify(const unsigned char key[QCRYPT_KEY_LEN], const char *s, long long now,
-                         struct token *t)
+static int verify_labelled(const char *label, const unsigned char key[QCRYPT_KEY_LEN], const char *s,
+                           long long now, struct token *t)
 {
 	unsigned char mac[QCRYPT_MAC_LEN];
 	size_t n;
@@ -160,11 +160,35 @@ int token_release_verify(const unsigned char key[QCRYPT_KEY_LEN], const char *s,
 	n = strlen(s);
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\r' || s[n - 1] == '\n' || s[n - 1] == '\t'))
 		n--;
-	if (split(s, n, 3, t) != 0 || release_mac(key, t->id, t->expires, mac) != 0)
+	if (split(s, n, 3, t) != 0 || label_mac(label, key, t->id, t->expires, mac) != 0)
 		return -1;
 	ok = qcrypt_equal(mac, t->mac, sizeof mac) && t->expires >= now;
 	qcrypt_wipe(mac, sizeof mac);
 	return ok ? 0 : -1;
+}
+
+int token_release_make(const unsigned char key[QCRYPT_KEY_LEN], const char *id, long long expires,
+                       char *out, size_t outlen)
+{
+	return make_labelled("release", key, id, expires, out, outlen);
+}
+
+int token_release_verify(const unsigned char key[QCRYPT_KEY_LEN], const char *s, long long now,
+                         struct token *t)
+{
+	return verify_labelled("release", key, s, now, t);
+}
+
+int token_notice_make(const unsigned char key[QCRYPT_KEY_LEN], const char *id, long long expires,
+                      char *out, size_t outlen)
+{
+	return make_labelled("notice", key, id, expires, out, outlen);
+}
+
+int token_notice_verify(const unsigned char key[QCRYPT_KEY_LEN], const char *s, long long now,
+                        struct token *t)
+{
+	return verify_labelled("notice", key, s, now, t);
 }
 
 int token_url(const char *tmpl, const char *id, const char *tok, char *out, size_t outlen)

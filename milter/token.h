@@ -46,6 +46,14 @@ int token_release_make(const unsigned char key[QCRYPT_KEY_LEN], const char *id, 
 int token_release_verify(const unsigned char key[QCRYPT_KEY_LEN], const char *s, long long now,
                          struct token *t);
 
+/* Notice tokens (X-PHI-Notice on the mail phimilter makes): as release
+ * tokens with their own MAC label, so one can never stand for the other;
+ * ID is the incident id. */
+int token_notice_make(const unsigned char key[QCRYPT_KEY_LEN], const char *id, long long expires,
+                      char *out, size_t outlen);
+int token_notice_verify(const unsigned char key[QCRYPT_KEY_LEN], const char *s, long long now,
+                        struct token *t);
+
 /* Fill template tmpl's {id} and {token}. 0, or -1 when it does not fit. */
 int token_url(const char *tmpl, const char *id, const char *tok, char *out, size_t outlen);
 

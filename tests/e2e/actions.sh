@@ -258,6 +258,43 @@ tap_ok $? "[secure]: the external recipient gets only a portal notice (separate,
 tap_ok $? "[secure]: the original never reaches the external recipient"
 pfx_milter_stop
 
+# ------------------------------------------------------------------ mixed recipients, sender notices
+conf "$PFX_DIR/r.conf"
+phi_msg carol@example.org "Patient follow-up" | sed 's/^To: .*/To: <carol@example.org>, <bob@outside.example>/' >"$M/phi_mixed.eml"
+pfx_milter_start "$PFX_DIR/r.conf" || show "$PFX_MLOG"
+pfx_sink_clear
+pfx_send "$R/mix" "$M/phi_mixed.eml" --to carol@example.org --to bob@outside.example
+tap_ok $? "mixed recipients: the PHI message is accepted for the internal recipient" || show "$R/mix" "$PFX_MLOG"
+pfx_wait_sink 2 20; pfx_sleep 1
+carol=$(pfx_sink_for carol@example.org | head -1)
+[ -n "$carol" ] && has_ssn "$carol" && pfx_header "$carol" X-PHI-Verdict | grep -qx phi
+tap_ok $? "mixed recipients: the internal recipient gets the message, tagged"
+[ -z "$(pfx_sink_for bob@outside.example)" ]
+tap_ok $? "mixed recipients: the external recipient is removed (gets nothing)"
+alice=$(pfx_sink_for alice@example.org | head -1)
+[ -n "$alice" ] && pfx_header "$alice" Auto-Submitted | grep -q auto-generated && pfx_header "$alice" From | grep -q phimilter-noreply@example.org \
+  && tr -d '\r' <"$alice" | grep -q 'recipient 2 of 2 (at outside.example, external): not delivered' \
+  && tr -d '\r' <"$alice" | grep -q 'recipient 1 of 2 (at example.org, internal): delivered' \
+  && grep -qi 'social security' "$alice"
+tap_ok $? "mixed recipients: the sender is told what happened to whom and what was found" || { [ -n "$alice" ] && show "$alice"; }
+[ -n "$alice" ] && ! has_ssn "$alice" && ! grep -q 'bob@\|Patient follow\|diabetes' "$alice"
+tap_ok $? "the sender notice holds no SSN, no recipient local part, no subject or text"
+pfx_sink_clear
+pfx_send "$R/rej" "$M/phi_ext.eml" --to bob@outside.example
+[ $? -eq 5 ] && grep -qE '^550[ -]5\.7\.1 ' "$R/rej"
+tap_ok $? "every recipient refused: the SMTP reply stays 550 5.7.1" || show "$R/rej"
+pfx_wait_sink 1 20
+alice=$(pfx_sink_for alice@example.org | head -1)
+[ -n "$alice" ] && tr -d '\r' <"$alice" | grep -q 'not delivered' && ! has_ssn "$alice"
+tap_ok $? "an internal sender also gets the full notice mail on a refusal (sender_notice = internal)" || show "$PFX_MLOG"
+[ -z "$(pfx_sink_for bob@outside.example)" ] && [ "$(pfx_sink_count)" -eq 1 ]
+tap_ok $? "the notice does not loop: exactly one notice, nothing to the refused recipient"
+sed '1i X-PHI-Notice: PHI-20261201-AAAAAA.99999999999.'"$(printf '0%.0s' $(seq 64))" "$M/phi_ext.eml" >"$M/fnotice.eml"
+pfx_send "$R/fn" "$M/fnotice.eml" --to bob@outside.example
+[ $? -eq 5 ]
+tap_ok $? "a forged X-PHI-Notice header does not let PHI through" || show "$R/fn"
+pfx_milter_stop
+
 # ------------------------------------------------------------------ audit, report, leaks
 grep -q '"kind":"decision".*"action":"quarantine".*"quarantine_id":"'"$QID"'"' "$AUDIT" \
   && grep -q '"kind":"decision".*"action":"redirect"' "$AUDIT" \
