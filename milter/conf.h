@@ -41,6 +41,12 @@ enum conf_secure_cookie {
 	CONF_COOKIE_NO = 2
 };
 
+enum conf_sender_notice {
+	CONF_SN_INTERNAL = 0, /* senders in internal_domains */
+	CONF_SN_ALL = 1,
+	CONF_SN_NONE = 2
+};
+
 enum conf_on_error {
 	CONF_ON_ERROR_TEMPFAIL = 0, /* 451 4.7.1: the MTA keeps the message and retries */
 	CONF_ON_ERROR_ACCEPT = 1,   /* let it through unscanned (logged) */
@@ -84,6 +90,7 @@ struct conf {
 	unsigned portal_link_days;  /* portal links expire after this many days */
 	char *audit_log;            /* JSON-lines audit file, absolute; "" = none */
 	char *notice_from;          /* From: of the mail phimilter makes */
+	int sender_notice;          /* CONF_SN_*: who gets the full notice mail on a reject */
 	unsigned char quarantine_key[32]; /* loaded from quarantine_key_file (wiped at free) */
 	unsigned char portal_key[32];     /* loaded from portal_key_file (wiped at free) */
 	int have_quarantine_key, have_portal_key;

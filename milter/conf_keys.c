@@ -74,6 +74,10 @@ static int parse_duration(struct conf_parse *p, const struct conf_key *k, const 
 	return conf_parse_uint(p, k, num);
 }
 
+static const struct conf_enum sender_notice_names[] = {
+	{ "internal", CONF_SN_INTERNAL }, { "all", CONF_SN_ALL }, { "none", CONF_SN_NONE }, { NULL, 0 }
+};
+
 #define KB 1024ull
 #define MB (1024ull * 1024)
 #define GB (1024ull * 1024 * 1024)
@@ -103,6 +107,7 @@ const struct conf_key conf_keys[] = {
 	{ "portal_key_file", CONF_T_FILE, "", conf_parse_keyfile, F(portal_key_file), 0, 0, NULL, 1 },
 	{ "portal_link_days", CONF_T_UINT, "14", conf_parse_uint, F(portal_link_days), 1, 3650, NULL, 1 },
 	{ "audit_log", CONF_T_PATH, "", conf_parse_path, F(audit_log), 0, 0, NULL, 1 },
+	{ "sender_notice", CONF_T_ENUM, "internal", conf_parse_enum, F(sender_notice), 0, 0, sender_notice_names, 1 },
 	{ "notice_from", CONF_T_STR, "phimilter-noreply@example.org", conf_parse_str, F(notice_from), 0, 0, NULL, 1 },
 
 	/* phiportal (issue 10) */
