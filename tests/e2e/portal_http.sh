@@ -1,0 +1,74 @@
+#!/bin/sh
+# tests/e2e/portal_http.sh: phiportal over plain HTTP, end to end (issue 10).
+# A private Postfix with phimilter redirecting PHI for outside recipients to
+# the portal (tests/lib/portal_env.sh), phiportal on a free loopback port,
+# its code mail going back through the same Postfix into the sink. Three
+# redirected messages (text + PDF, an HTML body with a script, a third for
+# the attempt limit) are then driven by tests/lib/portal_http.py: headers,
+# cookie attributes, every refusal of CONTRACTS.md (403/410/429), CSRF,
+# the message page and the byte-exact download, revoke, hostile requests,
+# rate limits, audit records. Prints TAP. Needs root (postfix start).
+#
+# The planted SSN is synthetic and never printed.
+set -u
+: "${PHI_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${PHIMILTER:=$PHI_TOP/phimilter}"
+: "${PHICTL:=$(dirname "$PHIMILTER")/phictl}"
+PFX_NAME=portal_http
+. "$PHI_TOP/tests/lib/tap.sh"
+. "$PHI_TOP/tests/lib/pfx.sh"
+. "$PHI_TOP/tests/lib/portal_env.sh"
+
+[ "$(id -u)" = 0 ] || tap_skip_all "needs root to start a private Postfix"
+command -v postfix >/dev/null 2>&1 || tap_skip_all "postfix is not installed (make deps)"
+[ -x "$PHIMILTER" ] || { echo "Bail out! no phimilter at $PHIMILTER"; exit 1; }
+[ -x "$PHIPORTAL" ] || { echo "Bail out! no phiportal at $PHIPORTAL"; exit 1; }
+
+SSN=371-42-8195
+tap_redact_add "$SSN"; tap_redact_add 371428195
+
+pfx_init
+trap 'portal_stop; pfx_cleanup' EXIT
+M=$PFX_DIR/msg
+mkdir -p "$M"
+PORTAL_ATTEMPTS=3 PORTAL_RATE=120
+portal_env_start
+"$PFX_PY" "$PHI_TOP/tests/lib/portal_msgs.py" --dir "$M" --ssn "$SSN"
+
+"$PHIPORTAL" -V | grep -q '^phiportal '
+tap_ok $? "phiportal -V prints its version"
+sed 's|^portal_key_file = .*|portal_key_file =|' "$PORTAL_CONF" >"$PFX_DIR/nokey.conf"
+"$PHIPORTAL" -n -c "$PFX_DIR/nokey.conf" >"$PFX_DIR/n.out" 2>&1
+[ $? -ne 0 ] && grep -q 'portal_key_file' "$PFX_DIR/n.out"
+tap_ok $? "phiportal -n refuses a config without the portal key, naming it"
+
+portal_redirect "$PFX_DIR/link_a" bob@outside.example "$M/a.eml"
+tap_ok $? "message A (text + PDF) is redirected: bob gets a notice with a portal link" || tap_diag "$(tail -5 "$PFX_MLOG")"
+portal_redirect "$PFX_DIR/link_b" bob@outside.example "$M/b.eml"
+tap_ok $? "message B (HTML with a script) is redirected"
+portal_redirect "$PFX_DIR/link_c" dave@outside.example "$M/c.eml"
+tap_ok $? "message C is redirected to dave"
+_leak=0
+for f in $(pfx_sink_for bob@outside.example) $(pfx_sink_for dave@outside.example); do
+  grep -qF "$SSN" "$f" && _leak=1
+  grep -qi 'lab-report.pdf' "$f" && _leak=1
+done
+[ $_leak = 0 ]
+tap_ok $? "the notices carry no SSN and no attachment"
+
+"$PFX_PY" "$PHI_TOP/tests/lib/portal_http.py" --base "$PORTAL_BASE" --sink "$PFX_SINK" --key "$PORTAL_PKEY" \
+  --phictl "$PHICTL" --conf "$PORTAL_CONF" --audit "$PORTAL_AUDIT" --portal-log "$PORTAL_LOG" \
+  --link-a "$(cat "$PFX_DIR/link_a")" --link-b "$(cat "$PFX_DIR/link_b")" --link-c "$(cat "$PFX_DIR/link_c")" \
+  --rcpt bob@outside.example --rcpt-c dave@outside.example --pdf "$M/lab-report.pdf" \
+  --attempts "$PORTAL_ATTEMPTS" --count-file "$PFX_DIR/py.count" | tap_redact
+read -r _n _f <"$PFX_DIR/py.count" 2>/dev/null || { _n=1 _f=1; echo "not ok - portal_http.py did not finish"; }
+TAP_N=$((TAP_N + _n)) TAP_FAILED=$((TAP_FAILED + _f))
+
+kill -0 "$PORTAL_PID" 2>/dev/null
+tap_ok $? "phiportal is still running"
+portal_stop
+[ "${PORTAL_RC:-1}" = 0 ]
+tap_ok $? "phiportal stops on SIGTERM with status 0"
+! grep -qF "$SSN" "$PORTAL_LOG" "$PFX_MLOG" "$PORTAL_AUDIT"
+tap_ok $? "no SSN in phiportal's log, phimilter's log or the audit log"
+tap_done
