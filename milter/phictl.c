@@ -58,6 +58,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "quarantine") == 0)
 		return ctl_quarantine(argc - 1, argv + 1);
+	if (strcmp(cmd, "portal") == 0 && ctl_portal_revoke_wanted(argc - 1, argv + 1))
+		return ctl_portal_revoke(argc - 1, argv + 1);
 	if (strcmp(cmd, "portal") == 0)
 		return ctl_portal(argc - 1, argv + 1);
 	if (strcmp(cmd, "report") == 0)
