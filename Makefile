@@ -55,6 +55,12 @@ TLIB_SRC   := $(sort $(wildcard tests/lib/*.c))
 # gateways/libphiscan: the scan-socket client library (phictl, tests, other gateways).
 SCANCL_SRC := $(sort $(wildcard gateways/libphiscan/*.c))
 
+# portal/: phiportal, the secure portal (libmicrohttpd). Everything but its
+# main is libphiportal.a, which the portal's unit tests link too.
+PORTAL_SRC := $(sort $(wildcard portal/*.c))
+PORTAL_LIB := $(B)/libphiportal.a
+MHDLIB     := -lmicrohttpd
+
 NPROC     := $(shell nproc 2>/dev/null || echo 2)
 
 obj = $(patsubst %.c,$(B)/%.o,$(1))
@@ -65,7 +71,7 @@ SCANCL_LIB := $(B)/libphiscan.a
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
 .PHONY: all deps check test unit run eval fuzz bench soak valgrind clean deb install
-all: $(BIN)/phimilter $(BIN)/phictl $(DET_LIB) $(SCANCL_LIB) $(UNIT_BIN) $(if $(filter build,$(BUILD)),detectors/libphidetect.a)
+all: $(BIN)/phimilter $(BIN)/phictl $(BIN)/phiportal $(DET_LIB) $(SCANCL_LIB) $(UNIT_BIN) $(if $(filter build,$(BUILD)),detectors/libphidetect.a)
 
 # The contract names the library detectors/libphidetect.a; it is a copy of
 # the one for the current build flavour.
@@ -100,6 +106,19 @@ $(BIN)/phictl: $(call obj,$(CTL_SRC)) $(SCANCL_LIB) $(CORE_LIB) $(DET_LIB)
 $(B)/tests/%: tests/unit/%.c $(call obj,$(TLIB_SRC)) $(SCANCL_LIB) $(CORE_LIB) $(DET_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests/lib -o $@ $< $(call obj,$(TLIB_SRC)) $(SCANCL_LIB) $(CORE_LIB) $(DET_LIB) $(LDSAN) $(LIBS)
+
+$(PORTAL_LIB): $(call obj,$(filter-out portal/phiportal.c,$(PORTAL_SRC)))
+	@mkdir -p $(dir $@); rm -f $@
+	@ar rcs $@ $^
+
+$(BIN)/phiportal: $(call obj,portal/phiportal.c) $(PORTAL_LIB) $(CORE_LIB) $(DET_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDSAN) -o $@ $^ $(MHDLIB) $(LIBS)
+
+# the portal's unit tests (a shorter stem than the rule above: this one wins)
+$(B)/tests/t_portal_%: tests/unit/t_portal_%.c $(call obj,$(TLIB_SRC)) $(PORTAL_LIB) $(SCANCL_LIB) $(CORE_LIB) $(DET_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests/lib -Iportal -o $@ $< $(call obj,$(TLIB_SRC)) $(PORTAL_LIB) $(SCANCL_LIB) $(CORE_LIB) $(DET_LIB) $(LDSAN) $(MHDLIB) $(LIBS)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
@@ -160,4 +179,4 @@ deb:
 	@sh packaging/debian/mkdeb.sh $(abspath $(BUILD))/deb
 
 clean:
-	rm -rf build phimilter phictl detectors/libphidetect.a
+	rm -rf build phimilter phictl phiportal detectors/libphidetect.a
