@@ -175,6 +175,19 @@ tap_ok $? "a forged X-PHI-Release header does nothing (the message is held, not 
 rm -f "$PFX_DIR/release.eml"
 pfx_milter_stop
 
+# ------------------------------------------------------------------ mta-hold
+conf "$PFX_DIR/h.conf" "blocked_action = quarantine
+quarantine_method = mta-hold"
+pfx_milter_start "$PFX_DIR/h.conf" || show "$PFX_MLOG"
+pfx_sink_clear
+pfx_send "$R/hold" "$M/phi_ext.eml" --to bob@outside.example
+tap_ok $? "quarantine_method = mta-hold: the PHI message is accepted" || show "$R/hold"
+pfx_sleep 2
+[ "$(pfx_sink_count)" -eq 0 ] && [ "$(find "$PFX_SPOOL/hold" -type f | wc -l)" -eq 1 ]
+tap_ok $? "mta-hold: the message waits in Postfix's hold queue, undelivered" || show "$PFX_LOG"
+postsuper -c "$PFX_ETC" -d ALL hold >/dev/null 2>&1
+pfx_milter_stop
+
 # ------------------------------------------------------------------ store write failure
 pfx_milter_start "$PFX_DIR/bad.conf" || show "$PFX_MLOG"
 pfx_sink_clear
