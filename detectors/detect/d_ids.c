@@ -93,6 +93,8 @@ void d_ids_token(struct det_seg *ds, size_t a, size_t b)
 		near = ctx_near(ds, a, b, 60, 20);
 		if (near & K_MBI)
 			det_add(ds, PHI_T_MEDICARE_MBI, PHI_CONF_HIGH, a, b - a, "+medicare layout");
+		else if (near & K_NEG) /* an order, tracking or confirmation code */
+			det_add(ds, PHI_T_MEDICARE_MBI, PHI_CONF_LOW, a, b - a, "layout -reference");
 		else if (has_lower(s))
 			det_add(ds, PHI_T_MEDICARE_MBI, PHI_CONF_LOW, a, b - a, "layout");
 		else if (det_health_near(ds, a, b))
@@ -101,7 +103,9 @@ void d_ids_token(struct det_seg *ds, size_t a, size_t b)
 			det_add(ds, PHI_T_MEDICARE_MBI, PHI_CONF_LOW, a, b - a, "layout");
 		return;
 	}
-	if ((n == 10 || n == 11) && b - a == (size_t)n) {
+	/* HICN: nine digits and the BIC, the SSN part written with its dashes too */
+	if ((n == 10 || n == 11) &&
+	    (b - a == (size_t)n || (b - a == (size_t)n + 2 && t[a + 3] == '-' && t[a + 6] == '-'))) {
 		char ssn[10];
 		int k, dig = 1;
 		for (k = 0; k < 9; k++)

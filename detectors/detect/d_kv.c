@@ -95,7 +95,7 @@ static void one(struct det_seg *ds, const struct kw_hit *h)
 	const unsigned char *t = ds->t;
 	size_t va, vb, dig, alpha, other, len;
 	uint32_t c = h->cats;
-	int neg, health;
+	int neg, health, biz;
 
 	if (!value_after(ds, h->end, &va, &vb))
 		return;
@@ -104,6 +104,8 @@ static void one(struct det_seg *ds, const struct kw_hit *h)
 	/* an account on an invoice or an order is the customer's, not a bank's */
 	neg = (ctx_near(ds, h->start, vb, 120, 60) & K_NEG) != 0;
 	health = det_health_near(ds, va, vb);
+	/* remit-to details of an invoice or a vendor are a business's account */
+	biz = (c & (K_ROUTING | K_ACCT)) && (ctx_near(ds, h->start, vb, 400, 200) & K_BIZ) != 0;
 	if (c & K_MRN) {
 		if (dig >= 4 && dig + alpha >= 5 && dig + alpha <= 12 && other <= 2)
 			det_add(ds, PHI_T_MRN, PHI_CONF_HIGH, va, len, "+mrn");
@@ -115,7 +117,8 @@ static void one(struct det_seg *ds, const struct kw_hit *h)
 			memcpy(d, t + va, 9);
 			d[9] = 0;
 			if (cs_aba(d))
-				det_add(ds, PHI_T_ACCOUNT_NUMBER, PHI_CONF_HIGH, va, len, "+routing aba");
+				det_add(ds, PHI_T_ACCOUNT_NUMBER, biz ? PHI_CONF_LOW : PHI_CONF_HIGH, va, len,
+				        biz ? "+routing aba -business" : "+routing aba");
 		}
 		return;
 	}
@@ -123,8 +126,9 @@ static void one(struct det_seg *ds, const struct kw_hit *h)
 		if (alpha == 0 && dig >= 6 && dig <= 17 && other <= 3) {
 			if (ctx_before(ds, h->start, 24, K_PATIENT) || (ctx_near(ds, h->start, h->end, 0, 0) & K_PATIENT))
 				det_add(ds, PHI_T_MRN, PHI_CONF_MEDIUM, va, len, "+patient account");
-			else if (neg)
-				det_add(ds, PHI_T_ACCOUNT_NUMBER, PHI_CONF_LOW, va, len, "+account -reference");
+			else if (neg || biz)
+				det_add(ds, PHI_T_ACCOUNT_NUMBER, PHI_CONF_LOW, va, len,
+				        biz ? "+account -business" : "+account -reference");
 			else if (ctx_near(ds, h->start, vb, 120, 60) & (K_BANK | K_ROUTING))
 				det_add(ds, PHI_T_ACCOUNT_NUMBER, health ? PHI_CONF_HIGH : PHI_CONF_MEDIUM, va, len,
 				        "+bank account");
@@ -134,9 +138,13 @@ static void one(struct det_seg *ds, const struct kw_hit *h)
 		return;
 	}
 	if (c & K_PLAN) {
+		/* a group number is the employer's plan, not a person: it counts only
+		 * with a person named or identified near */
+		int group = (t[h->start] | 0x20) == 'g' &&
+		            !(ctx_near(ds, h->start, vb, 200, 200) & (K_PATIENT | K_NAMELBL | K_DOB | K_MRN | K_SSN));
 		if (dig >= 3 && dig + alpha >= 6 && dig + alpha <= 20 && other <= 3)
-			det_add(ds, PHI_T_HEALTH_PLAN_ID, health && !neg ? PHI_CONF_HIGH : PHI_CONF_LOW,
-			        va, len, health ? "+member id +health" : "+member id");
+			det_add(ds, PHI_T_HEALTH_PLAN_ID, health && !neg && !group ? PHI_CONF_HIGH : PHI_CONF_LOW,
+			        va, len, group ? "+group id" : health ? "+member id +health" : "+member id");
 		return;
 	}
 	if (c & K_LICENSE) {

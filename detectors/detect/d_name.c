@@ -183,6 +183,33 @@ static int name_after(const struct det_seg *ds, size_t e, size_t *a, size_t *b, 
 	return (int)words;
 }
 
+/* After "you" at e (up to lim): "your", or "you" as the subject of a verb
+ * that tells of the reader's health ("you were treated", "you have", "you
+ * tested"), not "can you send the diabetes registry". */
+static int you_health(const unsigned char *t, size_t e, size_t lim)
+{
+	static const char *const verbs[] = { "were", "are", "have", "had", "re", "ve", "received",
+		                             "underwent", "tested", "completed", "started", "missed", NULL };
+	size_t k = e, s, i;
+
+	if (k < lim && (t[k] | 0x20) == 'r')
+		return k + 1 >= lim || !IS_ALPHA(t[k + 1]);
+	if (k < lim && IS_ALPHA(t[k]))
+		return 0;
+	if (k < lim && t[k] == '\'')
+		k++;
+	else
+		while (k < lim && t[k] == ' ')
+			k++;
+	s = k;
+	while (k < lim && IS_ALPHA(t[k]))
+		k++;
+	for (i = 0; verbs[i]; i++)
+		if (strlen(verbs[i]) == k - s && !strncasecmp((const char *)t + s, verbs[i], k - s))
+			return 1;
+	return 0;
+}
+
 /* Health words addressed to the reader ("you were treated for", "your
  * diagnosis") within span bytes after a: a letter to a patient, not a
  * newsletter that mentions illnesses. */
@@ -207,8 +234,9 @@ static unsigned health_to_you(const struct det_seg *ds, size_t a, size_t span)
 		for (k = lo; k + 3 <= h->start; k++) {
 			if (k > 0 && IS_ALPHA(t[k - 1]))
 				continue;
-			/* you, your; Spanish su, sus, usted */
-			if (((t[k] | 0x20) == 'y' && (t[k + 1] | 0x20) == 'o' && (t[k + 2] | 0x20) == 'u') ||
+			/* your, "you were/have/had ..."; Spanish su, sus, usted */
+			if (((t[k] | 0x20) == 'y' && (t[k + 1] | 0x20) == 'o' && (t[k + 2] | 0x20) == 'u' &&
+			     you_health(t, k + 3, h->start)) ||
 			    ((t[k] | 0x20) == 's' && (t[k + 1] | 0x20) == 'u' &&
 			     (t[k + 2] == ' ' || ((t[k + 2] | 0x20) == 's' && k + 3 < h->start && t[k + 3] == ' '))) ||
 			    (k + 5 <= h->start && !strncasecmp((const char *)t + k, "usted", 5))) {

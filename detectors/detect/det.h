@@ -51,6 +51,9 @@ enum {
 	K_GREET = 1u << 29,   /* dear, hello, hi, estimado/a, hola: a greeting before a name */
 	K_BANK = 1u << 30     /* bank, checking, savings, direct deposit, wire: a bank account */
 };
+/* invoice, remit to, vendor, supplier: a business's bank details (outside
+ * the enum: an enum constant must fit an int) */
+#define K_BIZ (1u << 31)
 
 /* Term flags. */
 enum {
