@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "memfind.h"
 #include "pdf.h"
 #include "zinflate.h"
 
@@ -70,7 +71,7 @@ struct pdf {
 int x_pdf_sniff(const unsigned char *p, size_t n)
 {
 	size_t lim = n < 1024 ? n : 1024;
-	return lim >= 5 && memmem(p, lim, "%PDF-", 5) != NULL;
+	return lim >= 5 && memfind(p, lim, "%PDF-", 5) != NULL; /* runs on every part */
 }
 
 static int is_ws(unsigned c)
