@@ -93,6 +93,8 @@ enum MHD_Result route_message(struct preq *r, const char *id)
 			{ "note", v.text_from_html ? "This message was written as a web page; it is shown here as plain text." : "", 0 },
 			{ "attachments", (const char *)att.data, 1 },
 			{ "expires", expires, 0 },
+			{ "keep", v.natt ? "Save the attachments you need; afterwards the link stops working."
+			                 : "Afterwards the link stops working.", 0 },
 			{ "org", c->portal_org_name, 0 },
 		};
 

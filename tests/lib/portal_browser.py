@@ -89,6 +89,7 @@ def browser(download_dir, profile):
     })
     d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
     d.set_page_load_timeout(30)
+    d.implicitly_wait(5)  # find_element waits for the page a click led to
     try:
         d.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": download_dir})
     except Exception:
