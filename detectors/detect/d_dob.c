@@ -253,6 +253,37 @@ static void dob_after(struct det_seg *ds, const struct kw_hit *h)
 	}
 }
 
+/* Two capitalised words just before an age: "Ana Obi, 94-year-old", "Ana Obi (94 yo)". */
+static int name_before(const unsigned char *t, size_t a)
+{
+	size_t e = a, k = 0, words = 0;
+
+	while (e > 0 && k < 3 && (t[e - 1] == ' ' || t[e - 1] == ',' || t[e - 1] == '(')) {
+		e--;
+		k++;
+	}
+	if (!k)
+		return 0;
+	while (words < 2) {
+		size_t s = e;
+		while (s > 0 && (IS_ALPHA(t[s - 1]) || t[s - 1] == '\'' || t[s - 1] == '-' || u8_letter_before(t, s))) {
+			if (u8_letter_before(t, s))
+				s -= 2;
+			else
+				s--;
+		}
+		if (e - s < 2 || !(IS_UPPER(t[s]) || u8_upper(t, a, s)) || IS_UPPER(t[s + 1]))
+			return 0;
+		words++;
+		if (words == 2)
+			return s == 0 || !IS_ALNUM(t[s - 1]);
+		if (s < 2 || t[s - 1] != ' ')
+			return 0;
+		e = s - 1;
+	}
+	return 0;
+}
+
 /* 90 or more written as an age. */
 static void age(struct det_seg *ds, size_t a, size_t b, int v)
 {
@@ -270,7 +301,7 @@ static void age(struct det_seg *ds, size_t a, size_t b, int v)
 	if (k + 3 < ds->n && (!strncmp((const char *)t + k, "and ", 4) || !strncmp((const char *)t + k, "or ", 3) ||
 	                      !strncmp((const char *)t + k, "to ", 3)))
 		return;
-	if (ctx_before(ds, a, 60, K_PATIENT | K_NAMELBL))
+	if (ctx_before(ds, a, 60, K_PATIENT | K_NAMELBL) || name_before(t, a))
 		c = PHI_CONF_MEDIUM;
 	det_add(ds, PHI_T_DATE_OF_BIRTH, c, a, b - a, "age>89");
 }
