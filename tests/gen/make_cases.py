@@ -514,7 +514,7 @@ def phi_letter():
     f, l = person()
     d = birth()
     c, c2, dr, code = pick(COND), pick(COND), pick(DRUG), pick(ICD)
-    kind = R.randrange(14)
+    kind = R.randrange(23)
     t = ["date_of_birth"]
     subj = "Patient update"
     if kind == 0:
@@ -586,6 +586,47 @@ def phi_letter():
         body = ("To whom it may concern:\n\nPatient: %s %s (date of birth %s) was seen in our clinic today for %s "
                 "and may return to school on Monday. Please excuse the absence.\n" % (f, l, fmt_date(d), pick(["strep throat", "influenza", "asthma exacerbation", "a concussion"])))
         t += ["person_name"]
+    elif kind == 14:
+        subj = "Claim %d" % R.randint(100000, 999999)
+        body = ("Member: %s %s\nMember ID: %s\nDate of service: 11/03/2026\nDiagnosis codes: %s, %s\n"
+                "Procedure: CPT 99213\nBilled: $145.00" % (f, l, member_id(), code, pick(ICD)))
+        t = ["health_plan_id"]
+    elif kind == 15:
+        subj = "Medicare secondary claim"
+        h = ssn().replace("-", "") + R.choice(["A", "B", "C1", "D", "T"])
+        if R.random() < 0.5:
+            h = h[:3] + "-" + h[3:5] + "-" + h[5:]
+        body = ("Beneficiary: %s %s\nMedicare claim number (HICN): %s\nDiagnosis: %s\nPlease process as secondary."
+                % (f, l, h, c))
+        t = ["health_plan_id"]
+    elif kind == 16:
+        subj = "New patient registration"
+        body = ("New patient registration\n\nName: %s %s\nSSN: %s\n%s %s\nReason for visit: %s\nPharmacy: %s Pharmacy"
+                % (f, l, ssn(), dob_label(), fmt_date(d), c, pick(["Corner", "Valley"])))
+        t = ["us_ssn", "date_of_birth"]
+    elif kind == 17:
+        kid = birth().replace(year=R.randint(2012, 2024))
+        subj = "Triage call"
+        body = ("Caller: mother of %s %s, DOB %s. Reports fever of 103F for two days, rash and vomiting. "
+                "Advised urgent care; nurse will call back." % (f, l, fmt_date(kid)))
+    elif kind == 18:
+        subj = "Re: %s %s" % (pick(["Mrs.", "Mr.", "Ms."]), l)
+        body = ("Update on %s %s, %d-year-old resident with %s. She is eating less and has lost 4 kg. "
+                "Family meeting Thursday." % (f, l, R.randint(90, 104), pick(["dementia", "Alzheimer's disease", "congestive heart failure"])))
+    elif kind == 19:
+        m = mrn()
+        subj = "MRN %s - critical result" % m
+        body = ("Critical potassium 6.8 called to the covering physician at 14:10. Repeat BMP ordered; "
+                "patient started on %s." % pick(["insulin and dextrose", "sodium zirconium cyclosilicate", "calcium gluconate"]))
+        t = ["mrn"]
+    elif kind == 20:
+        rows = patient_rows(R.randint(3, 6), True, False)
+        body = "Patients for Thursday's huddle:\n\n" + "\n".join("\t".join(str(x) for x in r) for r in rows) + "\n"
+        subj = "Huddle list"
+    elif kind == 21:
+        subj = "Prescription for %s %s" % (f, l)
+        body = ("Rx for %s %s, born %s: %s, #90, 3 refills. Indication: %s. Please fax confirmation."
+                % (f, l, fmt_date(d), dr, c))
     else:
         subj = "Work status note"
         body = ("Employee: %s %s\nDOB: %s\n\nWas evaluated on 11/02/2026 for %s. Light duty for two weeks; "
@@ -699,7 +740,7 @@ def phi_extra():
     f, l = person()
     d = birth()
     c = pick(COND)
-    kind = R.randrange(7)
+    kind = R.randrange(10)
     body = pick(["Attached.", "See attached invite.", "Contact card attached.", "Photo from today's visit."])
     to = None
     atts = []
@@ -727,6 +768,26 @@ def phi_extra():
         body = ("Re: your message\n\nHi! Yes, %s %s (DOB %s) came in today - her %s is worse, we started %s.\n\n"
                 "> You have a new message from Jo on SocialNet\n> Reply to this email to respond." % (f, l, fmt_date(d), c, pick(DRUG)))
         why = "reply to a chat notification"
+    elif kind == 7:
+        seg = ["MSH|^~\\&|LAB|CLINIC|EHR|HOSP|20261101083000||ORU^R01|%d|P|2.5.1" % R.randint(1000, 99999),
+               "PID|1||%s^^^CLINIC^MR||%s^%s||%s|F" % (mrn(), l.upper(), f.upper(), d.strftime("%Y%m%d")),
+               "OBR|1|||4548-4^Hemoglobin A1c^LN", "OBX|1|NM|4548-4^Hemoglobin A1c^LN||9.2|%|4.0-5.6|H"]
+        body = "Result message below.\n\n" + R.choice(["\n", "\r\n"]).join(seg) + "\n"
+        t = ["hl7v2"]
+        why = "pasted HL7 v2 ORU with LF or CRLF segment ends"
+    elif kind == 8:
+        x = ('<?xml version="1.0" encoding="UTF-8"?><Patient xmlns="http://hl7.org/fhir"><id value="%d"/>'
+             '<name><family value="%s"/><given value="%s"/></name><gender value="female"/><birthDate value="%s"/></Patient>'
+             % (R.randint(1, 9999), esc(l), esc(f), d.isoformat()))
+        atts = [attachment(x.encode(), R.choice(["application/fhir+xml", "application/xml", "text/xml"]), "patient.xml")]
+        t = ["fhir"]
+        why = "FHIR Patient in XML"
+    elif kind == 9:
+        j = {"resourceType": "Patient", "id": str(R.randint(1, 9999)), "name": [{"family": l, "given": [f]}],
+             "birthDate": d.isoformat(), "identifier": [{"system": "urn:oid:1.2.3.4", "value": mrn()}]}
+        atts = [attachment(json.dumps(j, ensure_ascii=False).encode(), R.choice(["application/fhir+json", "application/json", "application/octet-stream"]), "pt.json")]
+        t = ["fhir"]
+        why = "FHIR Patient in JSON"
     else:
         atts = [attachment(pdf(["Visit summary"], info={"Title": "Visit summary %s %s" % (f, l), "Subject": "DOB %s - %s" % (fmt_date(d, 0), c), "Author": "Clinic"}), "application/pdf", "summary.pdf")]
         why = "PDF whose document info names the patient"
@@ -739,7 +800,12 @@ def phi_extra():
 def pii_msg():
     clinic = pick(CLINICS)
     f, l = person()
-    kind = R.randrange(7)
+    kind = R.randrange(8)
+    if kind == 7:
+        body = ("Benefits enrollment - dependents\n\nEmployee: %s %s\nDependent: %s %s (child), Date of Birth: %s\n"
+                "Coverage tier: employee + child\n" % (f, l, pick(FIRST), l, fmt_date(birth().replace(year=R.randint(2008, 2024)))))
+        t, subj = ["date_of_birth"], "Benefits enrollment"
+        return build(clinic, subj, body), "pii", "pii", t, "pii kind 7"
     if kind == 0:
         body = ("Hi %s,\n\nWelcome aboard! To finish onboarding please confirm the details below.\n\nEmployee: %s %s\n"
                 "SSN: %s\nStart date: 12/01/2026\nDepartment: Patient Access\n" % (f, f, l, ssn()))
@@ -753,8 +819,10 @@ def pii_msg():
                 "Flight: UA 1423, Dec 3\n" % (f, l, fmt_date(birth()), R.choice("CXK"), R.randint(10000000, 99999999)))
         t, subj = ["date_of_birth"], "Travel booking"
     elif kind == 3:
-        cc = luhn_complete(R.choice(["4", "51", "37"]), 15 if False else 16)
-        cc = " ".join(cc[i:i + 4] for i in range(0, 16, 4)) if R.random() < 0.5 else cc
+        pre = R.choice(["4", "51", "37", "6011"])
+        cc = luhn_complete(pre, 15 if pre == "37" else 16)
+        if R.random() < 0.5:
+            cc = (cc[:4] + " " + cc[4:10] + " " + cc[10:]) if len(cc) == 15 else " ".join(cc[i:i + 4] for i in range(0, 16, 4))
         body = ("Please place the order for the break-room supplies on the clinic card:\n\nCardholder: %s %s\n"
                 "Card number: %s\nExp: 09/29\n" % (f, l, cc))
         t, subj = ["credit_card"], "Supply order payment"
@@ -777,7 +845,7 @@ def pii_msg():
 
 def clean_msg():
     clinic = pick(CLINICS)
-    kind = R.randrange(22)
+    kind = R.randrange(32)
     atts = []
     if kind == 0:
         subj, body = "HIPAA refresher training", ("All workforce members must complete the annual HIPAA training by December 15. "
@@ -857,6 +925,39 @@ def clean_msg():
     elif kind == 20:
         subj, body = "Conference room booking", ("Room 3B booked for the diabetes education class, 12/10/2026 2-4 pm. "
             "Confirmation code 4471-2290-1183. Reference %s." % not_luhn("3", 15))
+    elif kind == 22:
+        subj, body = "Invoice INV-%d - remittance details" % R.randint(10000, 99999), (
+            "Invoice INV-%d for lab supplies, net 30.\n\nRemit to: Acme Medical Supply LLC\nPlease pay by ACH.\n"
+            "Bank: First Valley Bank\nRouting number: %s\nAccount number: %d\n" % (R.randint(10000, 99999), aba(), R.randint(10 ** 8, 10 ** 11)))
+    elif kind == 23:
+        subj, body = "Open enrollment", ("Our employer plan renews January 1. Group number: %d. The plan covers flu shots, "
+            "annual physicals and diabetes education at no cost. Questions: benefits office." % R.randint(100000, 9999999))
+    elif kind == 24:
+        subj, body = "Device recall notice", ("Manufacturer recall: pacemaker model AX-%d, serial numbers %d through %d. "
+            "Check your implant inventory and quarantine affected units. Lot %d." % (R.randint(100, 999), R.randint(10 ** 6, 10 ** 7), R.randint(10 ** 7, 10 ** 8), R.randint(10 ** 5, 10 ** 6)))
+    elif kind == 25:
+        subj, body = "Order confirmation", ("Order ID %s confirmed: insulin syringes (10 boxes), glucose test strips (20). "
+            "Tracking to follow." % mbi())
+    elif kind == 26:
+        subj, body = "Coding tip of the week", ("Use E11.9 for type 2 diabetes without complications and E11.65 with "
+            "hyperglycemia. I10 covers essential hypertension. Document the link between conditions to code E11.22.")
+    elif kind == 27:
+        subj, body = "Grand Rounds Thursday", ("Dr. %s %s will present: a 67-year-old man with cardiac sarcoidosis - "
+            "diagnosis and management. Noon, Auditorium B. Lunch provided." % (pick(FIRST), pick(LAST)))
+    elif kind == 28:
+        subj, body = "How was your visit?", ("Dear Valued Patient,\n\nThank you for choosing us for your care. "
+            "Please take two minutes to rate your recent visit. Your answers are anonymous.")
+    elif kind == 29:
+        subj, body = "Research study recruiting", ("We are enrolling adults aged 18-65 with moderate asthma in a 12-week "
+            "study of a new inhaler. Contact the study coordinator %s %s at %s." % (pick(FIRST), pick(LAST), phone()))
+    elif kind == 30:
+        subj, body = "Hi %s" % pick(FIRST), ("Hi %s %s,\n\nThanks for the demo yesterday. Could you send pricing for the "
+            "diabetes registry module and the hypertension dashboard? We need it before the budget meeting." % (pick(FIRST), pick(LAST)))
+    elif kind == 31:
+        lines = ["Unit staffing - week of 12/7", ""]
+        for _ in range(5):
+            lines.append("%s: %s %s, RN (%s)" % (pick(["ICU", "Oncology", "Cardiology", "Dialysis", "L&D"]), pick(FIRST), pick(LAST), pick(["7a-7p", "7p-7a"])))
+        subj, body = "Staffing", "\n".join(lines)
     else:
         subj, body = "Public health advisory", ("The county reports 312 confirmed cases of pertussis this season. "
             "Vaccinate infants and pregnant patients. Report suspected cases to the health department at 555-0148.")
