@@ -7,7 +7,7 @@
  * channel, sender, recipients, text, attachments; others are skipped.
  * op is "scan" (the default), "config" (the domain lists a gateway needs
  * to tell inside from outside) or "ping". Nesting is capped at
- * SR_DEPTH_MAX so that a hostile request cannot exhaust the stack.
+ * SCAN_JSON_DEPTH_MAX (scan_json.c) so that a hostile request cannot exhaust the stack.
  *
  * Memory: the request line (scan_socket.c), the decoded strings (at most
  * the same size again) and the scan. Decoded strings are wiped before
@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <openssl/crypto.h>
 #include "scan_request.h"
+#include "scan_json.h"
 #include "conf.h"
 #include "decide.h"
 #include "log.h"
@@ -28,7 +29,6 @@
 #include "phi/status.h"
 #include "reply.h"
 
-#define SR_DEPTH_MAX 32
 #define SR_MAX_ATTACHMENTS 1000
 #define SR_SHORT_MAX 1024        /* op, channel, content_type, filename: longest kept */
 
@@ -40,76 +40,22 @@ void scan_request_set_test_delay(unsigned ms)
 	test_delay_ms = ms;
 }
 
-/* ---- a growable byte string, wiped when freed ---- */
-
-struct sbuf {
-	unsigned char *d;  /* owned, NUL-terminated when not NULL */
-	size_t n, cap;
-};
-
-static void sbuf_free(struct sbuf *b)
-{
-	if (b->d) {
-		OPENSSL_cleanse(b->d, b->cap);
-		free(b->d);
-	}
-	b->d = NULL;
-	b->n = b->cap = 0;
-}
-
-/* Room for `more` bytes and a NUL. The old pointer is dead on success. */
-static int sbuf_room(struct sbuf *b, size_t more)
-{
-	size_t want, cap;
-	unsigned char *nd;
-
-	if (more > (size_t)-1 - b->n - 1)
-		return -1;
-	want = b->n + more + 1;
-	if (want <= b->cap)
-		return 0;
-	cap = b->cap ? b->cap : 64;
-	while (cap < want)
-		cap = cap > (size_t)-1 / 2 ? want : cap * 2;
-	nd = malloc(cap);
-	if (!nd)
-		return -1;
-	if (b->d) {
-		memcpy(nd, b->d, b->n);
-		OPENSSL_cleanse(b->d, b->cap);
-		free(b->d);
-	}
-	b->d = nd;
-	b->cap = cap;
-	return 0;
-}
-
-static int sbuf_put(struct sbuf *b, const unsigned char *p, size_t n)
-{
-	if (sbuf_room(b, n) != 0)
-		return -1;
-	memcpy(b->d + b->n, p, n);
-	b->n += n;
-	b->d[b->n] = 0;
-	return 0;
-}
-
 /* ---- the request ---- */
 
 struct sr_att {
-	struct sbuf filename;
-	struct sbuf content_type;
-	struct sbuf data;        /* base64 as read, then decoded in place */
+	struct scan_json_buf filename;
+	struct scan_json_buf content_type;
+	struct scan_json_buf data;        /* base64 as read, then decoded in place */
 };
 
 struct sr_req {
 	char id[SCAN_REQUEST_ID_MAX]; /* the id as JSON text ("\"r1\"", "7"), "" = none */
 	char op[16];
 	char channel[16];
-	struct sbuf sender;
-	struct sbuf *rcpts;      /* owned array */
+	struct scan_json_buf sender;
+	struct scan_json_buf *rcpts;      /* owned array */
 	size_t nrcpt, caprcpt;
-	struct sbuf text;
+	struct scan_json_buf text;
 	int has_text;
 	struct sr_att *att;      /* owned array */
 	size_t natt, capatt;
@@ -119,362 +65,81 @@ static void req_free(struct sr_req *r)
 {
 	size_t i;
 
-	sbuf_free(&r->sender);
+	scan_json_buf_free(&r->sender);
 	for (i = 0; i < r->nrcpt; i++)
-		sbuf_free(&r->rcpts[i]);
+		scan_json_buf_free(&r->rcpts[i]);
 	free(r->rcpts);
-	sbuf_free(&r->text);
+	scan_json_buf_free(&r->text);
 	for (i = 0; i < r->natt; i++) {
-		sbuf_free(&r->att[i].filename);
-		sbuf_free(&r->att[i].content_type);
-		sbuf_free(&r->att[i].data);
+		scan_json_buf_free(&r->att[i].filename);
+		scan_json_buf_free(&r->att[i].content_type);
+		scan_json_buf_free(&r->att[i].data);
 	}
 	free(r->att);
 	memset(r, 0, sizeof *r);
 }
 
-/* ---- strict JSON reader ---- */
-
-struct jp {
-	const unsigned char *p, *end;
-	const char *err;         /* constant reason once something is wrong */
-	unsigned depth;
-	int oom;
-};
-
-static void ws(struct jp *j)
-{
-	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\r' || *j->p == '\n'))
-		j->p++;
-}
-
-static int fail(struct jp *j, const char *why)
-{
-	if (!j->err)
-		j->err = why;
-	return -1;
-}
-
-static int hex4(const unsigned char *p, unsigned long *v)
-{
-	int i;
-
-	*v = 0;
-	for (i = 0; i < 4; i++) {
-		unsigned char c = p[i];
-		*v <<= 4;
-		if (c >= '0' && c <= '9') *v |= (unsigned long)(c - '0');
-		else if (c >= 'a' && c <= 'f') *v |= (unsigned long)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F') *v |= (unsigned long)(c - 'A' + 10);
-		else return -1;
-	}
-	return 0;
-}
-
-static int put_utf8(struct sbuf *b, unsigned long cp)
-{
-	unsigned char u[4];
-	size_t n;
-
-	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		cp = 0xFFFD;
-	if (cp < 0x80) { u[0] = (unsigned char)cp; n = 1; }
-	else if (cp < 0x800) { u[0] = (unsigned char)(0xC0 | (cp >> 6)); u[1] = (unsigned char)(0x80 | (cp & 0x3F)); n = 2; }
-	else if (cp < 0x10000) { u[0] = (unsigned char)(0xE0 | (cp >> 12)); u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (unsigned char)(0x80 | (cp & 0x3F)); n = 3; }
-	else { u[0] = (unsigned char)(0xF0 | (cp >> 18)); u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F)); u[3] = (unsigned char)(0x80 | (cp & 0x3F)); n = 4; }
-	return sbuf_put(b, u, n);
-}
-
-/* A string at j->p (the opening quote). Decoded into `out` (NULL: only
- * checked). `max` caps the decoded length (0 = no cap beyond the line). */
-static int jp_string(struct jp *j, struct sbuf *out, size_t max, const char *toolong)
-{
-	const unsigned char *run;
-
-	if (j->p >= j->end || *j->p != '"')
-		return fail(j, "expected a string");
-	j->p++;
-	for (;;) {
-		run = j->p;
-		while (j->p < j->end && *j->p != '"' && *j->p != '\\' && *j->p >= 0x20)
-			j->p++;
-		if (out && j->p > run && sbuf_put(out, run, (size_t)(j->p - run)) != 0)
-			return j->oom = 1, fail(j, "out of memory");
-		if (j->p >= j->end)
-			return fail(j, "unterminated string");
-		if (*j->p == '"') {
-			j->p++;
-			break;
-		}
-		if (*j->p < 0x20)
-			return fail(j, "control character in a string");
-		/* backslash */
-		if (j->end - j->p < 2)
-			return fail(j, "unterminated string");
-		j->p++;
-		{
-			unsigned char e = *j->p++, c = 0;
-			unsigned long cp, lo;
-
-			switch (e) {
-			case '"': c = '"'; break;
-			case '\\': c = '\\'; break;
-			case '/': c = '/'; break;
-			case 'b': c = '\b'; break;
-			case 'f': c = '\f'; break;
-			case 'n': c = '\n'; break;
-			case 'r': c = '\r'; break;
-			case 't': c = '\t'; break;
-			case 'u':
-				if (j->end - j->p < 4 || hex4(j->p, &cp) != 0)
-					return fail(j, "bad \\u escape");
-				j->p += 4;
-				if (cp >= 0xD800 && cp <= 0xDBFF && j->end - j->p >= 6 && j->p[0] == '\\' &&
-				    j->p[1] == 'u' && hex4(j->p + 2, &lo) == 0 && lo >= 0xDC00 && lo <= 0xDFFF) {
-					cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-					j->p += 6;
-				}
-				if (out && put_utf8(out, cp) != 0)
-					return j->oom = 1, fail(j, "out of memory");
-				break;
-			default:
-				return fail(j, "bad escape in a string");
-			}
-			if (c && out && sbuf_put(out, &c, 1) != 0)
-				return j->oom = 1, fail(j, "out of memory");
-		}
-		if (out && max && out->n > max)
-			return fail(j, toolong);
-	}
-	if (out && max && out->n > max)
-		return fail(j, toolong);
-	if (out && !out->d && sbuf_put(out, (const unsigned char *)"", 0) != 0)
-		return j->oom = 1, fail(j, "out of memory");
-	return 0;
-}
-
-static int jp_lit(struct jp *j, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	if ((size_t)(j->end - j->p) < n || memcmp(j->p, lit, n) != 0)
-		return fail(j, "not valid JSON");
-	j->p += n;
-	return 0;
-}
-
-static int jp_number(struct jp *j)
-{
-	const unsigned char *s = j->p;
-
-	if (j->p < j->end && *j->p == '-')
-		j->p++;
-	if (j->p < j->end && *j->p == '0')
-		j->p++;
-	else if (j->p < j->end && *j->p >= '1' && *j->p <= '9')
-		while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
-			j->p++;
-	else
-		return fail(j, "not valid JSON");
-	if (j->p < j->end && *j->p == '.') {
-		j->p++;
-		if (j->p >= j->end || *j->p < '0' || *j->p > '9')
-			return fail(j, "bad number");
-		while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
-			j->p++;
-	}
-	if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
-		j->p++;
-		if (j->p < j->end && (*j->p == '+' || *j->p == '-'))
-			j->p++;
-		if (j->p >= j->end || *j->p < '0' || *j->p > '9')
-			return fail(j, "bad number");
-		while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
-			j->p++;
-	}
-	return j->p > s ? 0 : fail(j, "bad number");
-}
-
-static int jp_skip(struct jp *j);
-
-/* Walk an object or array, calling `member` for each object member (with
- * the key) or `elem` for each array element; NULL callbacks skip. */
-typedef int (*jp_member_fn)(struct jp *j, const char *key, void *arg);
-typedef int (*jp_elem_fn)(struct jp *j, size_t i, void *arg);
-
-static int jp_object(struct jp *j, jp_member_fn member, void *arg)
-{
-	struct sbuf key = { 0 };
-	int rc = -1;
-
-	if (j->p >= j->end || *j->p != '{')
-		return fail(j, "expected an object");
-	if (++j->depth > SR_DEPTH_MAX)
-		return fail(j, "nested too deeply");
-	j->p++;
-	ws(j);
-	if (j->p < j->end && *j->p == '}') {
-		j->p++;
-		j->depth--;
-		return 0;
-	}
-	for (;;) {
-		ws(j);
-		key.n = 0;
-		if (jp_string(j, &key, 256, "member name too long") != 0)
-			goto out;
-		ws(j);
-		if (j->p >= j->end || *j->p != ':') {
-			fail(j, "expected ':'");
-			goto out;
-		}
-		j->p++;
-		ws(j);
-		if ((member ? member(j, (const char *)key.d, arg) : jp_skip(j)) != 0)
-			goto out;
-		ws(j);
-		if (j->p < j->end && *j->p == ',') {
-			j->p++;
-			continue;
-		}
-		if (j->p < j->end && *j->p == '}') {
-			j->p++;
-			break;
-		}
-		fail(j, "expected ',' or '}'");
-		goto out;
-	}
-	j->depth--;
-	rc = 0;
-out:
-	sbuf_free(&key);
-	return rc;
-}
-
-static int jp_array(struct jp *j, jp_elem_fn elem, void *arg)
-{
-	size_t i = 0;
-
-	if (j->p >= j->end || *j->p != '[')
-		return fail(j, "expected an array");
-	if (++j->depth > SR_DEPTH_MAX)
-		return fail(j, "nested too deeply");
-	j->p++;
-	ws(j);
-	if (j->p < j->end && *j->p == ']') {
-		j->p++;
-		j->depth--;
-		return 0;
-	}
-	for (;; i++) {
-		ws(j);
-		if ((elem ? elem(j, i, arg) : jp_skip(j)) != 0)
-			return -1;
-		ws(j);
-		if (j->p < j->end && *j->p == ',') {
-			j->p++;
-			continue;
-		}
-		if (j->p < j->end && *j->p == ']') {
-			j->p++;
-			break;
-		}
-		return fail(j, "expected ',' or ']'");
-	}
-	j->depth--;
-	return 0;
-}
-
-static int jp_skip(struct jp *j)
-{
-	if (j->p >= j->end)
-		return fail(j, "not valid JSON");
-	switch (*j->p) {
-	case '{': return jp_object(j, NULL, NULL);
-	case '[': return jp_array(j, NULL, NULL);
-	case '"': return jp_string(j, NULL, 0, NULL);
-	case 't': return jp_lit(j, "true");
-	case 'f': return jp_lit(j, "false");
-	case 'n': return jp_lit(j, "null");
-	default: return jp_number(j);
-	}
-}
-
-/* A short string member into a fixed buffer. */
-static int jp_short(struct jp *j, char *out, size_t outlen, const char *toolong)
-{
-	struct sbuf b = { 0 };
-	int rc = jp_string(j, &b, outlen - 1, toolong);
-
-	if (rc == 0)
-		snprintf(out, outlen, "%s", (const char *)b.d);
-	sbuf_free(&b);
-	return rc;
-}
-
-static int rcpt_elem(struct jp *j, size_t i, void *arg)
+static int rcpt_elem(struct scan_json *j, size_t i, void *arg)
 {
 	struct sr_req *r = arg;
 
 	(void)i;
 	if (r->nrcpt >= MCTX_MAX_RCPTS)
-		return fail(j, "too many recipients");
+		return scan_json_fail(j, "too many recipients");
 	if (r->nrcpt == r->caprcpt) {
 		size_t cap = r->caprcpt ? r->caprcpt * 2 : 8;
-		struct sbuf *nv = realloc(r->rcpts, cap * sizeof *nv);
+		struct scan_json_buf *nv = realloc(r->rcpts, cap * sizeof *nv);
 		if (!nv)
-			return j->oom = 1, fail(j, "out of memory");
+			return j->oom = 1, scan_json_fail(j, "out of memory");
 		r->rcpts = nv;
 		r->caprcpt = cap;
 	}
 	memset(&r->rcpts[r->nrcpt], 0, sizeof r->rcpts[0]);
 	r->nrcpt++;
-	return jp_string(j, &r->rcpts[r->nrcpt - 1], MCTX_ADDR_MAX, "recipient address too long");
+	return scan_json_string(j, &r->rcpts[r->nrcpt - 1], MCTX_ADDR_MAX, "recipient address too long");
 }
 
-static int att_member(struct jp *j, const char *key, void *arg)
+static int att_member(struct scan_json *j, const char *key, void *arg)
 {
 	struct sr_att *a = arg;
 
 	if (strcmp(key, "filename") == 0 || strcmp(key, "content_type") == 0) {
-		struct sbuf *b = key[0] == 'f' ? &a->filename : &a->content_type;
+		struct scan_json_buf *b = key[0] == 'f' ? &a->filename : &a->content_type;
 		if (j->p < j->end && *j->p == 'n')
-			return jp_lit(j, "null");
+			return scan_json_lit(j, "null");
 		b->n = 0;
-		return jp_string(j, b, SR_SHORT_MAX, "attachment name or type too long");
+		return scan_json_string(j, b, SR_SHORT_MAX, "attachment name or type too long");
 	}
 	if (strcmp(key, "data") == 0) {
-		sbuf_free(&a->data);
-		return jp_string(j, &a->data, 0, NULL);
+		scan_json_buf_free(&a->data);
+		return scan_json_string(j, &a->data, 0, NULL);
 	}
-	return jp_skip(j);
+	return scan_json_skip(j);
 }
 
-static int att_elem(struct jp *j, size_t i, void *arg)
+static int att_elem(struct scan_json *j, size_t i, void *arg)
 {
 	struct sr_req *r = arg;
 
 	(void)i;
 	if (r->natt >= SR_MAX_ATTACHMENTS)
-		return fail(j, "too many attachments");
+		return scan_json_fail(j, "too many attachments");
 	if (r->natt == r->capatt) {
 		size_t cap = r->capatt ? r->capatt * 2 : 4;
 		struct sr_att *nv = realloc(r->att, cap * sizeof *nv);
 		if (!nv)
-			return j->oom = 1, fail(j, "out of memory");
+			return j->oom = 1, scan_json_fail(j, "out of memory");
 		r->att = nv;
 		r->capatt = cap;
 	}
 	memset(&r->att[r->natt], 0, sizeof r->att[0]);
 	r->natt++;
 	if (j->p >= j->end || *j->p != '{')
-		return fail(j, "an attachment must be an object");
-	return jp_object(j, att_member, &r->att[r->natt - 1]);
+		return scan_json_fail(j, "an attachment must be an object");
+	return scan_json_object(j, att_member, &r->att[r->natt - 1]);
 }
 
-static int req_member(struct jp *j, const char *key, void *arg)
+static int req_member(struct scan_json *j, const char *key, void *arg)
 {
 	struct sr_req *r = arg;
 
@@ -483,60 +148,60 @@ static int req_member(struct jp *j, const char *key, void *arg)
 		size_t n;
 
 		if (j->p < j->end && (*j->p == '{' || *j->p == '['))
-			return fail(j, "id must be a string or a number");
-		if (jp_skip(j) != 0)
+			return scan_json_fail(j, "id must be a string or a number");
+		if (scan_json_skip(j) != 0)
 			return -1;
 		n = (size_t)(j->p - s);
 		if (n >= sizeof r->id)
-			return fail(j, "id too long");
+			return scan_json_fail(j, "id too long");
 		/* Echoed back as written: it is valid JSON, checked above. */
 		memcpy(r->id, s, n);
 		r->id[n] = 0;
 		return 0;
 	}
 	if (strcmp(key, "op") == 0)
-		return jp_short(j, r->op, sizeof r->op, "unknown op");
+		return scan_json_short(j, r->op, sizeof r->op, "unknown op");
 	if (strcmp(key, "channel") == 0)
-		return jp_short(j, r->channel, sizeof r->channel, "unknown channel");
+		return scan_json_short(j, r->channel, sizeof r->channel, "unknown channel");
 	if (strcmp(key, "sender") == 0) {
 		if (j->p < j->end && *j->p == 'n')
-			return jp_lit(j, "null");
+			return scan_json_lit(j, "null");
 		r->sender.n = 0;
-		return jp_string(j, &r->sender, MCTX_ADDR_MAX, "sender address too long");
+		return scan_json_string(j, &r->sender, MCTX_ADDR_MAX, "sender address too long");
 	}
 	if (strcmp(key, "recipients") == 0) {
 		if (r->nrcpt)
-			return fail(j, "recipients given twice");
+			return scan_json_fail(j, "recipients given twice");
 		if (j->p >= j->end || *j->p != '[')
-			return fail(j, "recipients must be an array of strings");
-		return jp_array(j, rcpt_elem, r);
+			return scan_json_fail(j, "recipients must be an array of strings");
+		return scan_json_array(j, rcpt_elem, r);
 	}
 	if (strcmp(key, "text") == 0) {
 		if (j->p < j->end && *j->p == 'n')
-			return jp_lit(j, "null");
-		sbuf_free(&r->text);
+			return scan_json_lit(j, "null");
+		scan_json_buf_free(&r->text);
 		r->has_text = 1;
-		return jp_string(j, &r->text, 0, NULL);
+		return scan_json_string(j, &r->text, 0, NULL);
 	}
 	if (strcmp(key, "attachments") == 0) {
 		if (r->natt)
-			return fail(j, "attachments given twice");
+			return scan_json_fail(j, "attachments given twice");
 		if (j->p < j->end && *j->p == 'n')
-			return jp_lit(j, "null");
+			return scan_json_lit(j, "null");
 		if (j->p >= j->end || *j->p != '[')
-			return fail(j, "attachments must be an array of objects");
-		return jp_array(j, att_elem, r);
+			return scan_json_fail(j, "attachments must be an array of objects");
+		return scan_json_array(j, att_elem, r);
 	}
-	return jp_skip(j);
+	return scan_json_skip(j);
 }
 
 /* Parse the whole line. On error *why is set (constant) and r may hold
  * the id if it came before the error. */
 static int req_parse(const unsigned char *p, size_t n, struct sr_req *r, const char **why, int *oom)
 {
-	struct jp j = { p, p + n, NULL, 0, 0 };
+	struct scan_json j = { p, p + n, NULL, 0, 0 };
 
-	ws(&j);
+	scan_json_ws(&j);
 	if (j.p >= j.end) {
 		*why = "empty request";
 		return -1;
@@ -545,12 +210,12 @@ static int req_parse(const unsigned char *p, size_t n, struct sr_req *r, const c
 		*why = "a request must be a JSON object";
 		return -1;
 	}
-	if (jp_object(&j, req_member, r) != 0) {
+	if (scan_json_object(&j, req_member, r) != 0) {
 		*why = j.err ? j.err : "not valid JSON";
 		*oom = j.oom;
 		return -1;
 	}
-	ws(&j);
+	scan_json_ws(&j);
 	if (j.p != j.end) {
 		*why = "more than one JSON value on the line";
 		return -1;
@@ -689,7 +354,7 @@ static int config_reply(const struct sr_req *r, const struct conf *c, char **out
 
 /* on_error: the scan could not be finished. tempfail holds the message
  * back (deliver false) and asks the sender to retry; accept lets it
- * through unscanned; reject stops it. Logged like mlfi.c's fail(). */
+ * through unscanned; reject stops it. Logged like mlfi.c's scan_json_fail(). */
 static int on_error_reply(const struct sr_req *r, const struct conf *c, const char *qid,
                           const char *why, char **out, size_t *outlen)
 {
