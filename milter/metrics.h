@@ -1,0 +1,39 @@
+/*
+ * metrics.h - the daemon's counters and scan-time histogram, rendered in
+ * the Prometheus text format (version 0.0.4).
+ *
+ * Process-wide, lock-free: every update is one relaxed atomic add, so the
+ * scan path never takes a lock. Counters only grow; a reader sees each one
+ * consistent on its own (not a snapshot of all of them at one instant),
+ * which is what Prometheus expects. No labels carry message content: only
+ * verdicts, actions, finding-type names and fixed error reasons.
+ * Related: ctl_stats.c (`phictl stats` reads the rendered text back).
+ */
+#ifndef PHI_METRICS_H
+#define PHI_METRICS_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "phi/engine.h"
+#include "policy.h"
+
+/* One scanned message: its verdict, the action applied, the scan (for the
+ * finding types; may be NULL) and the milliseconds it took. */
+void metrics_message(enum phi_verdict v, enum policy_action a, const struct phi_scan *s, unsigned long ms);
+
+/* A message that got on_error; reason is one of "out_of_memory", "scan",
+ * "timeout", "busy", "store" (anything else counts as "other"). */
+void metrics_error(const char *reason);
+
+/* Write every metric to f in the Prometheus text format. Returns 0, or -1
+ * on a write error. */
+int metrics_write(FILE *f);
+
+/* Write them to path crash-safely (path.tmp, fsync, rename), mode 0640.
+ * Returns 0, or -1 with errno set. */
+int metrics_write_file(const char *path);
+
+/* Zero everything (tests). */
+void metrics_reset(void);
+
+#endif
