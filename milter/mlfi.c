@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "metrics.h"
 #include "mlfi.h"
 #include "conf.h"
 #include "decide.h"
@@ -71,6 +72,7 @@ static sfsistat fail(SMFICTX *ctx, struct mctx *m, const char *why)
 	struct reply r;
 
 	reply_incident_id(incident, sizeof incident);
+	metrics_error(why);
 	LOG_AT(LOG_WARNING, "%s: error=%s on_error=%s incident=%s", m ? m->queue_id : "-", why,
 	       conf_on_error_name(oe), incident);
 	message_end(m);
@@ -393,8 +395,17 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 		phi_scan_free(s);
 		return fail(ctx, m, "timeout");
 	}
+	if (m->truncated && (d.action == POLICY_REDIRECT ||
+	                     (d.action == POLICY_QUARANTINE && c->quarantine_method == CONF_QM_STORE))) {
+		/* Only part of it was kept: no whole copy can be stored, and a
+		 * tempfail would come back forever. Refuse it instead. */
+		LOG_AT(LOG_WARNING, "%s: too large to store (max_message_bytes): refused instead of %s",
+		       m->queue_id, policy_action_name(d.action));
+		d.action = POLICY_REJECT;
+	}
 	decide_log_line(c, m, s, &d, (unsigned long)(now_ms() - t0), line, sizeof line);
 	LOG_AT(LOG_INFO, "%s", line);
+	metrics_message(d.verdict, d.action, s, (unsigned long)(now_ms() - t0));
 	if (LOG_DEBUG <= log_level_current)
 		log_parts(m, s);
 	qid[0] = 0;

@@ -655,16 +655,14 @@ struct qstore *qstore_dir_open(const char *dir, const unsigned char key[QCRYPT_K
 	struct qstore *q;
 	struct qdir *d;
 	struct stat st;
-	mode_t old;
 	int fd;
 
-	old = umask(077);
+	/* No umask() here: it is process-wide and the daemon has threads. The
+	 * modes given (0700, 0600) can only be narrowed by any umask. */
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
 		snprintf(whybuf, whylen, "quarantine_dir %s: %s", dir, strerror(errno));
-		umask(old);
 		return NULL;
 	}
-	umask(old);
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(whybuf, whylen, "quarantine_dir %s: %s", dir, strerror(errno));
