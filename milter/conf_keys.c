@@ -123,6 +123,8 @@ const struct conf_key conf_keys[] = {
 
 	/* daemon */
 	{ "pid_file", CONF_T_PATH, "", conf_parse_path, F(pid_file), 0, 0, NULL, 0 },
+	{ "metrics_file", CONF_T_PATH, "", conf_parse_path, F(metrics_file), 0, 0, NULL, 1 },
+	{ "metrics_interval", CONF_T_UINT, "10", conf_parse_uint, F(metrics_interval), 1, 3600, NULL, 1 },
 	{ "syslog_facility", CONF_T_ENUM, "mail", conf_parse_enum, F(syslog_facility), 0, 0, facility_names, 0 },
 	{ "log_level", CONF_T_ENUM, "info", conf_parse_enum, F(log_level), 0, 0, level_names, 1 },
 	{ "max_scans", CONF_T_UINT, "32", conf_parse_uint, F(max_scans), 1, 100000, NULL, 1 },

@@ -15,6 +15,7 @@ int ctl_roster(int argc, char **argv);   /* ctl_conf.c: argument and config hand
 int ctl_quarantine(int argc, char **argv); /* ctl_quarantine.c */
 int ctl_portal(int argc, char **argv);   /* ctl_quarantine.c */
 int ctl_report(int argc, char **argv);   /* ctl_report.c */
+int ctl_stats(int argc, char **argv);    /* ctl_stats.c: the daemon's metrics_file */
 /* ctl_portal_revoke.c: phictl portal [-c CONFIG] revoke ID (and whether
  * argv asks for it; argv[0] = "portal"). */
 int ctl_portal_revoke_wanted(int argc, char **argv);

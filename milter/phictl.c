@@ -26,6 +26,7 @@ static void usage(FILE *o)
 	      "       phictl quarantine [-c CONFIG] list [--json] | show ID | release ID | delete ID | purge --older-than DAYS\n"
 	      "       phictl portal [-c CONFIG] verify URL|TOKEN | fetch ID --token T --recipient ADDR\n"
 	      "       phictl report [-c CONFIG] [--since DATE] [--json]\n"
+	      "       phictl stats [-c CONFIG] [--raw] [FILE]\n"
 	      "       phictl version\n", o);
 }
 
@@ -64,6 +65,8 @@ int main(int argc, char **argv)
 		return ctl_portal(argc - 1, argv + 1);
 	if (strcmp(cmd, "report") == 0)
 		return ctl_report(argc - 1, argv + 1);
+	if (strcmp(cmd, "stats") == 0)
+		return ctl_stats(argc - 1, argv + 1);
 	fprintf(stderr, "phictl: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return 2;

@@ -31,6 +31,7 @@
 #include <unistd.h>
 #include "conf.h"
 #include "log.h"
+#include "metrics.h"
 #include "mlfi.h"
 #include "scan_socket.h"
 
@@ -226,6 +227,24 @@ static void reload(void)
 	free(errtext);
 }
 
+/* Rewrite metrics_file every metrics_interval seconds (both read afresh
+ * each round, so a reload applies them). Counting itself is lock-free in
+ * metrics.c; this thread only renders. */
+static void *metrics_thread(void *arg)
+{
+	(void)arg;
+	while (!stopping) {
+		struct conf *c = conf_acquire_current();
+		unsigned secs = c && c->metrics_interval ? c->metrics_interval : 10;
+
+		if (c && c->metrics_file[0] && metrics_write_file(c->metrics_file) != 0)
+			LOG_AT(LOG_WARNING, "metrics_file %s: %s", c->metrics_file, strerror(errno));
+		conf_release(c);
+		sleep(secs);
+	}
+	return NULL;
+}
+
 static void *signal_thread(void *arg)
 {
 	sigset_t set;
@@ -258,7 +277,7 @@ int main(int argc, char **argv)
 	int foreground = 0, check = 0, opt, rc;
 	struct conf *c;
 	sigset_t set;
-	pthread_t thr;
+	pthread_t thr, mthr;
 	char *pid_file = NULL;
 	unsigned left;
 	struct stat sock_st, st;
@@ -348,6 +367,8 @@ int main(int argc, char **argv)
 	conf_set_current(c); /* takes our reference */
 	if ((rc = pthread_create(&thr, NULL, signal_thread, NULL)) != 0)
 		fatal("reload thread: %s", strerror(rc));
+	if ((rc = pthread_create(&mthr, NULL, metrics_thread, NULL)) != 0 || (rc = pthread_detach(mthr)) != 0)
+		fatal("metrics thread: %s", strerror(rc));
 	if (c->scan_socket[0]) {
 		char serr[256];
 		if (scan_socket_start(serr, sizeof serr) != 0)
@@ -367,6 +388,13 @@ int main(int argc, char **argv)
 	stopping = 1;
 	pthread_kill(thr, SIGUSR1);
 	pthread_join(thr, NULL);
+	{
+		struct conf *mc = conf_acquire_current(); /* the final counts */
+
+		if (mc && mc->metrics_file[0])
+			metrics_write_file(mc->metrics_file);
+		conf_release(mc);
+	}
 	conf_set_current(NULL);
 	if (pid_file) {
 		unlink(pid_file);

@@ -42,11 +42,13 @@ set_key '#audit_log =' 'audit_log = /var/lib/phimilter/audit.log'
 # (Postfix's postdrop) cannot work: submit over SMTP to the local MTA.
 set_key '#submission = ' 'submission = smtp:127.0.0.1:25'
 set_key '#terms_dir = terms' 'terms_dir = terms'
+# Prometheus text for node_exporter's textfile collector or `phictl stats`.
+set_key '#metrics_file =' 'metrics_file = /run/phimilter/metrics.prom'
 set_key '#allowlist_file =' 'allowlist_file = allowlist'
 printf '%s\n' '' \
   '# --- set by the package (packaging/install-conf.sh) ---------------------------' \
   '# Above: socket (inside Postfix'"'"'s chroot), user, pid_file, the generated keys,' \
-  '# audit_log, submission, terms_dir, allowlist_file. The roster key was' \
+  '# audit_log, submission, terms_dir, allowlist_file, metrics_file. The roster key was' \
   '# generated at install too: after `phictl roster import` (phictl(8)) set' \
   '#   roster_file = /var/lib/phimilter/roster.idx' \
   '#   roster_key_file = /etc/phimilter/keys/roster.key' \

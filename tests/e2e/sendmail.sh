@@ -14,6 +14,7 @@
 set -u
 : "${PHI_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${PHIMILTER:=$PHI_TOP/phimilter}"
+: "${PHICTL:=$PHI_TOP/phictl}"
 PFX_NAME=sendmail
 . "$PHI_TOP/tests/lib/tap.sh"
 . "$PHI_TOP/tests/lib/pfx.sh"
@@ -84,6 +85,8 @@ social_domains = @$PHI_TOP/conf/social_domains
 chat_domains = @$PHI_TOP/conf/chat_domains
 quarantine_dir = $PFX_DIR/quarantine
 on_error = tempfail
+metrics_file = $PFX_DIR/metrics.prom
+metrics_interval = 1
 CONF
 
 # ------------------------------------------------------------------ Sendmail
@@ -179,6 +182,22 @@ tap_ok $? "to an internal recipient it arrives tagged X-PHI-Verdict: phi" || {
 tap_ok $? "its X-PHI-Findings names us_ssn and not the number"
 [ -n "$got" ] && [ "$(pfx_header "$got" X-PHI-Scanned | wc -l)" -eq 1 ]
 tap_ok $? "the tagged message also carries X-PHI-Scanned"
+
+# ------------------------------------------------------------------ metrics
+# four messages so far: clean, phi (refused), phi (tagged); the file is
+# rewritten every second
+M_F=$PFX_DIR/metrics.prom
+pfx_wait_log "$M_F" '^phimilter_messages_total 3$' 5
+tap_ok $? "metrics_file counts the 3 scanned messages (Prometheus text format)" || show "$M_F"
+grep -qx 'phimilter_verdicts_total{verdict="phi"} 2' "$M_F" && grep -qx 'phimilter_actions_total{action="reject"} 1' "$M_F" \
+  && grep -qx 'phimilter_actions_total{action="tag"} 1' "$M_F" && grep -qE '^phimilter_findings_total\{type="us_ssn"\} 2$' "$M_F" \
+  && grep -qx 'phimilter_scan_seconds_count 3' "$M_F"
+tap_ok $? "metrics: verdicts, actions, findings per type and the scan-time histogram" || show "$M_F"
+if [ -x "$PHICTL" ]; then
+  "$PHICTL" stats -c "$CONF" >"$PFX_DIR/stats.out" 2>&1 && grep -qE 'messages +3' "$PFX_DIR/stats.out" \
+    && grep -qE 'verdict phi +2' "$PFX_DIR/stats.out"
+  tap_ok $? "phictl stats reads metrics_file of the configuration" || show "$PFX_DIR/stats.out"
+fi
 
 # ------------------------------------------------------------------ phimilter down (F=T)
 pfx_milter_stop TERM
