@@ -207,6 +207,10 @@ pfx_send "$W/r.int" --to carol@example.org "$W/ssn.eml" && pfx_wait_sink 1 20
 got=$(pfx_sink_for carol@example.org | head -1)
 [ -n "$got" ] && pfx_header "$got" X-PHI-Verdict | grep -qx phi
 tap_ok $? "the same to an internal recipient arrives tagged X-PHI-Verdict: phi" || show "$W/r.int"
+pfx_wait_log /run/phimilter/metrics.prom '^phimilter_messages_total [3-9]' 15
+tap_ok $? "the installed daemon writes /run/phimilter/metrics.prom (metrics_file)"
+/usr/sbin/phictl stats >"$W/stats.out" 2>&1 && grep -qE 'verdict phi +[1-9]' "$W/stats.out"
+tap_ok $? "phictl stats reads it through the installed configuration" || show "$W/stats.out"
 kill -USR1 "$daemon_pid" 2>/dev/null; pfx_sleep 1
 kill -0 "$daemon_pid" 2>/dev/null && pfx_send "$W/r.clean2" --to bob@outside.example "$PHI_TOP/packaging/samples/clean.eml"
 tap_ok $? "after SIGUSR1 (systemctl reload) it still runs and accepts mail"
