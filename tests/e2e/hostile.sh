@@ -121,8 +121,8 @@ fi
 if [ "$(id -u)" = 0 ] && command -v postfix >/dev/null 2>&1 && [ -x "$PHIMILTER" ]; then
   PFX_NAME=hostile
   . "$PHI_TOP/tests/lib/pfx.sh"
-  trap 'pfx_cleanup; rm -rf "$W"' EXIT
   pfx_init
+  trap 'pfx_cleanup; rm -rf "$W"' EXIT   # after pfx_init, which sets its own
   mkdir -p "$PFX_DIR/quarantine"
   pfx_milter_conf "$PFX_DIR/phimilter.conf" <<CONF
 socket = unix:$PFX_SOCK
@@ -141,6 +141,8 @@ milter_content_timeout = 120s"
   pid0=$PFX_MILTER_PID
   while IFS='	' read -r _n expect what; do
     [ -n "$_n" ] || continue
+    # the biggest (8-50 MB) cost minutes through SMTP; phictl covered them above
+    case $_n in header_50mb_line|pdf_huge_streams|base64_garbage) continue ;; esac
     pfx_send "$W/$_n.smtp" --to bob@outside.example "$W/in/$_n.eml"
     rc=$?
     [ $rc -eq 0 ] || [ $rc -eq 4 ] || [ $rc -eq 5 ]
