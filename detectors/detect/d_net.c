@@ -292,7 +292,8 @@ void d_ip6_at(struct det_seg *ds, size_t colon, size_t *resume)
 	while (b < n && b - colon < 50 && (IS_HEX(t[b]) || t[b] == ':' || t[b] == '.'))
 		b++;
 	*resume = b > colon ? b : colon + 1;
-	while (b > a && (t[b - 1] == '.' || (t[b - 1] == ':' && !(b - 2 > a && t[b - 2] == ':'))))
+	/* b > a + 2, not b - 2 > a: with b == 1 that wrapped and read t[-1] */
+	while (b > a && (t[b - 1] == '.' || (t[b - 1] == ':' && !(b > a + 2 && t[b - 2] == ':'))))
 		b--;
 	if (b < n && (IS_ALNUM(t[b]) || t[b] == '_'))
 		return; /* "fe80::1text", "std::cout" */
