@@ -3,7 +3,7 @@
  * phictl portal verify|fetch: the admin side of the quarantine store
  * (qstore.h) and of the signed tokens (token.h).
  *
- *   phictl quarantine [-c CONFIG] list [--json]
+ *   phictl quarantine [-c CONFIG] list [--json] [--action A] [--rule R] [--since DAYS]
  *   phictl quarantine [-c CONFIG] show ID          metadata, then the decrypted message
  *   phictl quarantine [-c CONFIG] release ID       re-inject through `submission` once
  *   phictl quarantine [-c CONFIG] delete ID
@@ -144,6 +144,8 @@ static void json_types(FILE *o, const char *types)
 
 struct list_opts {
 	int json;
+	const char *action, *rule;  /* filters, NULL = any */
+	long long since;            /* only entries stored at or after, 0 = any */
 };
 
 static int list_cb(const struct qstore_meta *m, void *arg)
@@ -151,6 +153,9 @@ static int list_cb(const struct qstore_meta *m, void *arg)
 	const struct list_opts *lo = arg;
 	char t[32], e[32];
 
+	if ((lo->action && strcmp(lo->action, m->action) != 0) || (lo->rule && strcmp(lo->rule, m->rule) != 0) ||
+	    m->time < lo->since)
+		return 0;
 	iso(m->time, t, sizeof t);
 	if (lo->json) {
 		printf("{\"id\":");
@@ -280,7 +285,7 @@ int ctl_quarantine(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_IGN);
 	if (i == -1) {
-		fprintf(stderr, "usage: phictl quarantine [-c CONFIG] list [--json] | show ID | release ID | delete ID"
+		fprintf(stderr, "usage: phictl quarantine [-c CONFIG] list [--json] [--action A] [--rule R] [--since DAYS] | show ID | release ID | delete ID"
 		                " | purge --older-than DAYS\n");
 		return 2;
 	}
@@ -292,9 +297,24 @@ int ctl_quarantine(int argc, char **argv)
 		return 2;
 	}
 	if (strcmp(verb, "list") == 0) {
-		struct list_opts lo = { i + 1 < argc && strcmp(argv[i + 1], "--json") == 0 };
+		struct list_opts lo = { 0, NULL, NULL, 0 };
+		int k, bad = 0;
 
-		rc = q->ops->list(q, list_cb, &lo) < 0 ? 2 : 0;
+		for (k = i + 1; k < argc; k++) {
+			if (strcmp(argv[k], "--json") == 0)
+				lo.json = 1;
+			else if (strcmp(argv[k], "--action") == 0 && k + 1 < argc)
+				lo.action = argv[++k];
+			else if (strcmp(argv[k], "--rule") == 0 && k + 1 < argc)
+				lo.rule = argv[++k];
+			else if (strcmp(argv[k], "--since") == 0 && k + 1 < argc)
+				lo.since = (long long)time(NULL) - strtoll(argv[++k], NULL, 10) * 86400;
+			else {
+				fprintf(stderr, "phictl quarantine list: unknown option %s\n", argv[k]);
+				bad = 1;
+			}
+		}
+		rc = bad ? 2 : q->ops->list(q, list_cb, &lo) < 0 ? 2 : 0;
 	} else if (strcmp(verb, "show") == 0 && i + 1 < argc)
 		rc = show(c, q, argv[i + 1]);
 	else if (strcmp(verb, "release") == 0 && i + 1 < argc)

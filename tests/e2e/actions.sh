@@ -308,6 +308,13 @@ pfx_send "$R/fn" "$M/fnotice.eml" --to bob@outside.example
 tap_ok $? "a forged X-PHI-Notice header does not let PHI through" || show "$R/fn"
 pfx_milter_stop
 
+# ------------------------------------------------------------------ list filters
+q "$PFX_DIR/p.conf" list --json --action redirect >"$PFX_DIR/lr" 2>&1
+[ -s "$PFX_DIR/lr" ] && ! grep -qv '"action":"redirect"' "$PFX_DIR/lr" && q "$PFX_DIR/p.conf" list --json | grep -q '"action":"quarantine"'
+tap_ok $? "quarantine list --action filters the entries" || show "$PFX_DIR/lr"
+q "$PFX_DIR/p.conf" purge --older-than 0 >"$PFX_DIR/purge" 2>&1 && [ -z "$(q "$PFX_DIR/p.conf" list)" ]
+tap_ok $? "quarantine purge --older-than 0 removes every entry" || show "$PFX_DIR/purge"
+
 # ------------------------------------------------------------------ audit, report, leaks
 grep -q '"kind":"decision".*"action":"quarantine".*"quarantine_id":"'"$QID"'"' "$AUDIT" \
   && grep -q '"kind":"decision".*"action":"redirect"' "$AUDIT" \
