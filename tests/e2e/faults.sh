@@ -15,6 +15,9 @@
 #      dropped, no tempfail, every message decided as both configs decide it
 #      (a half-loaded config would fall back to default internal_domains and
 #      refuse the internal PHI mail), the daemon keeps its pid.
+#   4. quarantine_key_file missing or group/world readable: refuses to start.
+#   5. quarantine store full or read-only (a tmpfs in a private mount
+#      namespace): tempfail, never accept, nothing delivered.
 # Prints TAP. Needs root (postfix start).
 set -u
 : "${PHI_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -166,6 +169,59 @@ if [ -n "$key" ]; then
     timeout 10 "$PHIMILTER" -f -c "$PFX_DIR/openkey.conf" -p "unix:$PFX_DIR/sock/k.sock" >>"$PFX_DIR/openkey.out" 2>&1
   [ $? -ne 0 ] && grep -q 'open.key' "$PFX_DIR/openkey.out"
   tap_ok $? "$key group/world readable: phimilter refuses to start, naming the file" || show "$PFX_DIR/openkey.out"
+fi
+
+# ------------------------------------------------------------------ 5. quarantine store full / read-only
+# Only when the daemon can quarantine (blocked_action, quarantine_key_file)
+# and a private mount namespace is allowed: phimilter runs inside `unshare
+# -m` with quarantine_dir a 16 KiB tmpfs (full at the first message) or that
+# tmpfs remounted read-only. A PHI message to an external domain is then
+# quarantined: the store cannot be written, so the answer must be 4xx,
+# never 250, and nothing is delivered.
+QD=$PFX_DIR/qfull
+mkdir -p "$QD"
+if [ -n "$key" ] && grep -aq 'blocked_action' "$PHIMILTER" && \
+   unshare -m sh -c "mount -t tmpfs -o size=16k tmpfs '$QD'" 2>/dev/null; then
+  pfx_milter_stop TERM
+  head -c 32 /dev/urandom >"$PFX_DIR/q.key"; chmod 0600 "$PFX_DIR/q.key"
+  "$PFX_PY" - "$PFX_DIR/qphi.eml" <<'PY'
+import sys
+filler = "Clinic follow-up notes, continued on the next page of the chart.\n" * 600
+open(sys.argv[1], "w").write("From: a@example.org\nTo: bob@outside.example\nSubject: notes\n"
+  "Message-ID: <qfull@example.org>\n\nPatient SSN 371-42-8195 was diagnosed with diabetes mellitus "
+  "type 2 and started on metformin.\n" + filler)
+PY
+  for how in full read-only; do
+    conf "$PFX_DIR/q_$how.conf" "quarantine_dir = $QD
+$key = $PFX_DIR/q.key
+blocked_action = quarantine"
+    sed -i "0,/^quarantine_dir = .*quarantine\$/{/^quarantine_dir = .*quarantine\$/d}" "$PFX_DIR/q_$how.conf"
+    ro=; [ $how = read-only ] && ro="&& mount -o remount,ro '$QD'"
+    cat >"$PFX_DIR/wrap_$how" <<WRAP
+#!/bin/sh
+exec unshare -m sh -c "mount -t tmpfs -o size=16k,mode=0700 tmpfs '$QD' $ro && exec '$PHIMILTER' \\"\\\$@\\"" sh "\$@"
+WRAP
+    chmod +x "$PFX_DIR/wrap_$how"
+    real=$PHIMILTER; PHIMILTER=$PFX_DIR/wrap_$how
+    pfx_milter_start "$PFX_DIR/q_$how.conf"; st=$?
+    PHIMILTER=$real
+    if [ $st -ne 0 ]; then
+      tap_ok 1 "quarantine store $how: phimilter starts (to test the tempfail)"; show "$PFX_MLOG"; continue
+    fi
+    pfx_sink_clear
+    base=$(pfx_lines "$PFX_MLOG")
+    pfx_send "$PFX_DIR/r.q_$how" --to bob@outside.example "$PFX_DIR/qphi.eml"
+    rc=$?
+    [ $rc -eq 4 ]
+    tap_ok $? "quarantine store $how: a message to be quarantined is tempfailed (4xx), not accepted" || \
+      show "$PFX_DIR/r.q_$how" "$PFX_MLOG"
+    pfx_wait_log "$PFX_MLOG" 'error=quarantine' 5 "$base"
+    tap_ok $? "quarantine store $how: the tempfail is the store's failure (logged error=quarantine...)" || show "$PFX_MLOG"
+    pfx_sleep 1
+    [ "$(pfx_sink_count)" -eq 0 ]
+    tap_ok $? "quarantine store $how: nothing is delivered"
+    pfx_milter_stop TERM
+  done
 fi
 
 tap_done
