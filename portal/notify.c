@@ -6,6 +6,7 @@
  * retention purge of redirected messages.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,12 +151,32 @@ static int purge_cb(const struct qstore_meta *m, void *arg)
 	return 0;
 }
 
+/* Is there any entry at all? qstore_dir's list hands qsort a NULL array
+ * when the store is empty (undefined behaviour that UBSan stops on), so
+ * the purge does not list an empty store. Only names are read here. */
+static int store_has_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int any = 0;
+
+	if (!d)
+		return 0;
+	while (!any && (e = readdir(d)) != NULL) {
+		size_t l = strlen(e->d_name);
+
+		any = e->d_name[0] != '.' && l > 5 && strcmp(e->d_name + l - 5, ".meta") == 0;
+	}
+	closedir(d);
+	return any;
+}
+
 int portal_purge(const struct conf *c, long long now)
 {
 	char why[QSTORE_WHY_MAX];
 	struct purge p = { c, NULL, now, 0 };
 
-	if (!c->have_quarantine_key || !(p.q = qstore_dir_open(c->quarantine_dir, c->quarantine_key, why, sizeof why)))
+	if (!c->have_quarantine_key || !store_has_entries(c->quarantine_dir) || !(p.q = qstore_dir_open(c->quarantine_dir, c->quarantine_key, why, sizeof why)))
 		return 0;
 	p.q->ops->list(p.q, purge_cb, &p);
 	qstore_close(p.q);
