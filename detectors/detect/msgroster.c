@@ -346,6 +346,17 @@ int msgroster_scan(struct phi_scan *s)
 	size_t i;
 	int rc = PHI_OK;
 
+	/* Values come only from structured fields and table cells; most mail
+	 * has none, and then there is no table of MR_MAX_VALUES values (25 KB)
+	 * to clear and wipe for every message. */
+	for (i = 0; i < s->doc.nsegs; i++) {
+		enum phi_field f = s->doc.segs[i].field;
+		if (f == PHI_F_PATIENT_NAME || f == PHI_F_PATIENT_ID || f == PHI_F_BIRTH_DATE ||
+		    f == PHI_F_SSN || f == PHI_F_TABLE_CELL)
+			break;
+	}
+	if (i == s->doc.nsegs)
+		return PHI_OK;
 	m = calloc(1, sizeof *m);
 	if (!m)
 		return PHI_ENOMEM;
