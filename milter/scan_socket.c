@@ -28,6 +28,7 @@
 #include "scan_request.h"
 #include "conf.h"
 #include "log.h"
+#include "mctx.h"
 
 #define SCAN_KEEP 512            /* bytes of an oversized request kept for its id */
 #define SCAN_READ 65536
@@ -49,6 +50,10 @@ static pthread_t accept_thr;
 static char *unix_path;          /* owned: the socket file we made, or NULL */
 static struct stat unix_st;
 static unsigned long conn_counter;
+/* atomic: request buffer bytes of all connections. With the mail bytes
+ * (mctx_inflight_bytes) it stays under max_inflight_bytes: past it a
+ * request is answered "busy" instead of being read. */
+static size_t inflight;
 
 unsigned scan_socket_connections(void)
 {
@@ -86,11 +91,12 @@ static int send_reply(int fd, char *reply, size_t len)
 	return rc;
 }
 
-static size_t current_max(void)
+static size_t current_max(size_t *budget)
 {
 	struct conf *c = conf_acquire_current();
 	size_t m = c ? c->scan_max_request : 16u << 20;
 
+	*budget = c ? c->max_inflight_bytes : (size_t)1 << 30;
 	conf_release(c);
 	return m;
 }
@@ -111,8 +117,8 @@ static void set_timeout(int fd)
 static void serve(struct conn *cn)
 {
 	unsigned char *buf = NULL;
-	size_t len = 0, cap = 0, max = current_max(), scanned = 0;
-	int skipping = 0;           /* dropping an oversized line up to its '\n' */
+	size_t len = 0, cap = 0, budget, max = current_max(&budget), scanned = 0;
+	int skipping = 0;           /* dropping a line up to its '\n': 1 too large, 2 busy */
 	unsigned long seq = 0;
 
 	set_timeout(cn->fd);
@@ -127,7 +133,13 @@ static void serve(struct conn *cn)
 			size_t rl = 0;
 
 			seq++;
-			if (skipping || ll > max) {
+			if (skipping == 2) {
+				scan_request_error(buf, len < SCAN_KEEP ? len : SCAN_KEEP,
+				                   "busy: too many bytes in flight (max_inflight_bytes), try again",
+				                   &reply, &rl);
+				LOG_AT(LOG_WARNING, "sock-%lu-%lu: error=max_inflight_bytes", cn->no, seq);
+				skipping = 0;
+			} else if (skipping || ll > max) {
 				scan_request_error(buf, len < SCAN_KEEP ? len : SCAN_KEEP,
 				                   "request too large (scan_max_request)", &reply, &rl);
 				LOG_AT(LOG_NOTICE, "sock-%lu-%lu: bad request: over scan_max_request (%zu bytes)",
@@ -150,7 +162,7 @@ static void serve(struct conn *cn)
 			memmove(buf, nl + 1, len - ll - 1);
 			len -= ll + 1;
 			scanned = 0;
-			max = current_max();
+			max = current_max(&budget);
 		}
 		scanned = len;
 		if (!skipping && len > max) {
@@ -171,7 +183,22 @@ static void serve(struct conn *cn)
 				ncap = max + SCAN_READ + 1;
 			if (ncap < len + SCAN_READ)
 				ncap = len + SCAN_READ;
+			if (ncap < SCAN_KEEP + SCAN_READ)
+				ncap = SCAN_KEEP + SCAN_READ; /* so a kept prefix leaves room to read */
+			/* Charge the growth; the first SCAN_KEEP + SCAN_READ bytes
+			 * always, so that even a busy answer can be read. */
+			if (ncap > SCAN_KEEP + SCAN_READ &&
+			    __atomic_add_fetch(&inflight, ncap - cap, __ATOMIC_RELAXED) + mctx_inflight_bytes() > budget) {
+				__atomic_sub_fetch(&inflight, ncap - cap, __ATOMIC_RELAXED);
+				skipping = 2;
+				OPENSSL_cleanse(buf + SCAN_KEEP, len - SCAN_KEEP);
+				len = scanned = SCAN_KEEP;
+				continue;
+			}
+			if (ncap <= SCAN_KEEP + SCAN_READ)
+				__atomic_add_fetch(&inflight, ncap - cap, __ATOMIC_RELAXED);
 			if (!(nb = malloc(ncap))) {
+				__atomic_sub_fetch(&inflight, ncap - cap, __ATOMIC_RELAXED);
 				send_reply(cn->fd, NULL, 0);
 				goto out;
 			}
@@ -201,6 +228,7 @@ out:
 		OPENSSL_cleanse(buf, cap);
 		free(buf);
 	}
+	__atomic_sub_fetch(&inflight, cap, __ATOMIC_RELAXED);
 }
 
 static void *conn_main(void *arg)

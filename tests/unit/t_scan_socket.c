@@ -35,8 +35,8 @@ static struct conf *load(const char *extra)
 	f = fopen(path, "w");
 	if (!f)
 		return NULL;
-	fprintf(f, "internal_domains = example.org\npartner_domains = partner.example\n"
-	           "scan_max_request = 64k\n%s", extra);
+	fprintf(f, "internal_domains = example.org\npartner_domains = partner.example\n%s%s",
+	        strstr(extra, "scan_max_request") ? "" : "scan_max_request = 64k\n", extra);
 	fclose(f);
 	if (conf_load(path, &c, stderr) != 0)
 		return NULL;
@@ -389,6 +389,41 @@ static void test_max_scans_and_monitor(void)
 	phiscan_close(cl);
 }
 
+/* Request bytes of all connections stay under max_inflight_bytes. */
+static void test_inflight(void)
+{
+	struct conf *c = load("max_inflight_bytes = 1m\nscan_max_request = 8m\n");
+	struct phiscan *cl;
+	size_t n = 3u * 1024 * 1024, i;
+	char *big, *r, err[160], v[32];
+
+	if (!T_OK(c, "config with max_inflight_bytes = 1m loads"))
+		return;
+	conf_set_current(c);
+	cl = open_client();
+	big = malloc(n + 64);
+	if (!cl || !big) {
+		free(big);
+		phiscan_close(cl);
+		return;
+	}
+	i = (size_t)snprintf(big, 64, "{\"id\":\"huge\",\"text\":\"");
+	memset(big + i, 'a', n - i - 3);
+	memcpy(big + n - 3, "\"}\n", 3);
+	r = call(cl, big);
+	free(big);
+	T_OK(r && phiscan_reply_str(r, "error", err, sizeof err) == 0 && strstr(err, "busy"),
+	     "a request that would pass max_inflight_bytes is answered busy");
+	str_member(r, "id", v, sizeof v);
+	T_EQ_STR(v, "huge", "... with its id");
+	free(r);
+	r = scan(cl, "small", "bob@outside.test", CLEAN_TEXT);
+	str_member(r, "verdict", v, sizeof v);
+	T_EQ_STR(v, "clean", "... and a small request after it is answered");
+	free(r);
+	phiscan_close(cl);
+}
+
 static void test_b64(void)
 {
 	unsigned char b[32];
@@ -449,6 +484,7 @@ int main(void)
 	test_disconnect();
 	test_concurrent();
 	test_max_scans_and_monitor();
+	test_inflight();
 	scan_socket_stop(10);
 	T_OK(stat(sock_path, &st) != 0, "stop removes the socket file");
 	T_EQ_INT(scan_socket_connections(), 0, "stop leaves no connection open");
