@@ -13,6 +13,7 @@
  */
 #include <string.h>
 #include "det.h"
+#include "memfind.h"
 
 #define TABLE_MAX_ROWS 20000
 
@@ -181,7 +182,7 @@ void d_pasted_hl7(struct det_seg *ds)
 
 	if (ds->seg->format == PHI_FMT_HL7V2 || n < 16)
 		return;
-	msh = memmem(t, n, "MSH|^~\\&", 8);
+	msh = memfind(t, n, "MSH|^~\\&", 8); /* every segment of every message */
 	if (!msh)
 		return;
 	off = (size_t)(msh - t);
