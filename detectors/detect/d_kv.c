@@ -90,6 +90,33 @@ static void counts(const unsigned char *t, size_t a, size_t b, size_t *dig, size
 	}
 }
 
+/* 1 when the label of hit h starts with the lower-case words w. */
+static int label_is(const unsigned char *t, const struct kw_hit *h, const char *w)
+{
+	size_t n = strlen(w), i;
+
+	if (h->end - h->start < n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = t[h->start + i];
+		if (w[i] == ' ' ? IS_ALNUM(c) : (unsigned char)(c | 0x20) != (unsigned char)w[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* A reference word in [lo, hi) other than "claim" (an insurance claim is
+ * where member ids belong). */
+static int plan_neg(const struct det_seg *ds, size_t lo, size_t hi)
+{
+	size_t i;
+
+	for (i = ctx_first_hit(ds, lo); i < ds->nhits && ds->hits[i].start < hi; i++)
+		if ((ds->hits[i].cats & K_NEG) && !label_is(ds->t, &ds->hits[i], "claim"))
+			return 1;
+	return 0;
+}
+
 static void one(struct det_seg *ds, const struct kw_hit *h)
 {
 	const unsigned char *t = ds->t;
@@ -142,9 +169,21 @@ static void one(struct det_seg *ds, const struct kw_hit *h)
 		 * with a person named or identified near */
 		int group = (t[h->start] | 0x20) == 'g' &&
 		            !(ctx_near(ds, h->start, vb, 200, 200) & (K_PATIENT | K_NAMELBL | K_DOB | K_MRN | K_SSN));
+		/* labels that only a health plan uses: an identifier of a person even
+		 * without health words (CONTRACTS.md: a health plan number is pii) */
+		int planlbl = label_is(t, h, "medicaid") || label_is(t, h, "insurance") ||
+		              label_is(t, h, "health plan") || label_is(t, h, "subscriber") ||
+		              label_is(t, h, "insured") || label_is(t, h, "beneficiary");
+		/* only a reference word on the label's own line: a claim or an order
+		 * further up does not make the member id someone else's number */
+		int pneg = plan_neg(ds, h->start > 40 ? h->start - 40 : 0, vb + 30);
+		enum phi_confidence pc = group || pneg ? PHI_CONF_LOW
+		                         : health    ? PHI_CONF_HIGH
+		                         : planlbl   ? PHI_CONF_MEDIUM
+		                                     : PHI_CONF_LOW;
 		if (dig >= 3 && dig + alpha >= 6 && dig + alpha <= 20 && other <= 3)
-			det_add(ds, PHI_T_HEALTH_PLAN_ID, health && !neg && !group ? PHI_CONF_HIGH : PHI_CONF_LOW,
-			        va, len, group ? "+group id" : health ? "+member id +health" : "+member id");
+			det_add(ds, PHI_T_HEALTH_PLAN_ID, pc, va, len,
+			        group ? "+group id" : health ? "+member id +health" : planlbl ? "+plan label" : "+member id");
 		return;
 	}
 	if (c & K_LICENSE) {

@@ -136,8 +136,17 @@ static int name_after(const struct det_seg *ds, size_t e, size_t *a, size_t *b, 
 	int comma = 0;
 
 	*titled = 0;
+	/* a hint of the form: "Patient Name (Last, First): Roe, Jane" */
+	if (i + 1 < n && (t[i] == '(' || (t[i] == ' ' && t[i + 1] == '('))) {
+		const unsigned char *cp = memchr(t + i, ')', n - i < 28 ? n - i : 28);
+		if (cp)
+			i = (size_t)(cp - t) + 1;
+	}
 	while (i < n && i < e + 4 && (t[i] == ' ' || t[i] == ':' || t[i] == '\t' || t[i] == '-'))
 		i++;
+	if (i > e + 3 && i < n && (t[i] == ' ' || t[i] == ':'))
+		while (i < n && (t[i] == ' ' || t[i] == ':'))
+			i++;
 	/* Mr. / Mrs. / Ms. */
 	j = i;
 	while (j < n && IS_ALPHA(t[j]))
@@ -157,7 +166,8 @@ static int name_after(const struct det_seg *ds, size_t e, size_t *a, size_t *b, 
 			break;
 		if (words >= 1 && is_label_word(t, i, w))
 			break;
-		if (is_stop(t, i, t[w - 1] == '.' ? w - 1 : w))
+		/* an initial ("Ximena A. Okonkwo") is never a stop word */
+		if (!(w - i == 2 && t[w - 1] == '.' && words > 0) && is_stop(t, i, t[w - 1] == '.' ? w - 1 : w))
 			return 0;
 		words++;
 		last = w;
@@ -257,9 +267,25 @@ static void one(struct det_seg *ds, const struct kw_hit *h)
 	enum phi_confidence c;
 
 	k = h->end;
+	if (k + 1 < ds->n && t[k] == ' ' && t[k + 1] == '(')
+		k++;
+	if (k < ds->n && t[k] == '(') { /* "Patient Name (Last, First):" */
+		const unsigned char *cp = memchr(t + k, ')', ds->n - k < 28 ? ds->n - k : 28);
+		if (cp)
+			k = (size_t)(cp - t) + 1;
+	}
 	while (k < ds->n && t[k] == ' ')
 		k++;
 	colon = k < ds->n && (t[k] == ':' || t[k] == '-');
+	/* "the patient, Jane Roe, was admitted": a name set off by commas */
+	if (patient && !colon && k + 2 < ds->n && t[k] == ',' && t[k + 1] == ' ') {
+		words = name_after(ds, k + 1, &a, &b, &titled);
+		if (words && b < ds->n && t[b] == ',') {
+			c = det_health_near(ds, a, b) ? PHI_CONF_HIGH : PHI_CONF_MEDIUM;
+			det_add(ds, PHI_T_PERSON_NAME, c, a, b - a, "+patient apposition");
+		}
+		return;
+	}
 	words = name_after(ds, h->end, &a, &b, &titled);
 	if (!words)
 		return;
