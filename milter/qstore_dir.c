@@ -562,7 +562,8 @@ static int dir_list(struct qstore *q, int (*cb)(const struct qstore_meta *, void
 		free(text);
 	}
 	closedir(dir);
-	qsort(v, n, sizeof *v, cmp_meta);
+	if (n) /* v is NULL when the store is empty */
+		qsort(v, n, sizeof *v, cmp_meta);
 	for (i = 0; i < n; i++)
 		if (cb(&v[i], arg))
 			break;

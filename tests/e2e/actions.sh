@@ -312,7 +312,7 @@ pfx_milter_stop
 q "$PFX_DIR/p.conf" list --json --action redirect >"$PFX_DIR/lr" 2>&1
 [ -s "$PFX_DIR/lr" ] && ! grep -qv '"action":"redirect"' "$PFX_DIR/lr" && q "$PFX_DIR/p.conf" list --json | grep -q '"action":"quarantine"'
 tap_ok $? "quarantine list --action filters the entries" || show "$PFX_DIR/lr"
-q "$PFX_DIR/p.conf" purge --older-than 0 >"$PFX_DIR/purge" 2>&1 && [ -z "$(q "$PFX_DIR/p.conf" list)" ]
+q "$PFX_DIR/p.conf" purge --older-than 0 >"$PFX_DIR/purge" 2>&1 && q "$PFX_DIR/p.conf" list >"$PFX_DIR/l0" 2>&1 && [ ! -s "$PFX_DIR/l0" ]
 tap_ok $? "quarantine purge --older-than 0 removes every entry" || show "$PFX_DIR/purge"
 
 # ------------------------------------------------------------------ audit, report, leaks

@@ -122,6 +122,8 @@ int main(void)
 	T_OK(q != NULL, "store opens (creating the directory)");
 	if (!q)
 		return tap_done();
+	n = 0;
+	T_EQ_INT(q->ops->list(q, count_cb, &n), 0, "an empty store lists nothing");
 	{
 		struct stat st;
 
