@@ -61,6 +61,9 @@ cat <<INFO
 
 INFO
 
+# the secure portal beside phimilter (issue 10; portal/demo.sh)
+. "$top/portal/demo.sh"
+
 rm -f "$PFX_SOCK"
 # In the foreground; umask 000 so Postfix's smtpd (user postfix) may connect
 # to the socket. When it ends (Ctrl-C, or on its own), the EXIT trap of
