@@ -203,9 +203,12 @@ static enum MHD_Result dispatch(struct preq *r)
 		return route_verify(r, seg[0]);
 	if (nseg == 2 && get && strcmp(seg[1], "view") == 0)
 		return route_message(r, seg[0]);
+	if (nseg == 2 && post && strcmp(seg[1], "reply") == 0)
+		return route_reply(r, seg[0]);
 	if (nseg == 3 && get && strcmp(seg[1], "a") == 0)
 		return route_download(r, seg[0], seg[2]);
-	if (nseg == 2 && get && (strcmp(seg[1], "code") == 0 || strcmp(seg[1], "verify") == 0)) {
+	if (nseg == 2 && get && (strcmp(seg[1], "code") == 0 || strcmp(seg[1], "verify") == 0 ||
+	                             strcmp(seg[1], "reply") == 0)) {
 		r->route = "stale";
 		return http_error(r, MHD_HTTP_FORBIDDEN, "Please start again",
 		                  "This page only works from the portal's own buttons. Open the link from your "

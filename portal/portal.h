@@ -10,6 +10,7 @@
  *   POST /m/ID/verify    check the code; 303 to view
  *   GET  /m/ID/view      the message (verified session only)
  *   GET  /m/ID/a/K       attachment K, the original bytes
+ *   POST /m/ID/reply     a secure reply to the sender
  *   GET  .../portal.css  the stylesheet
  * Requests carry no e-mail address; the recipient is the one the token
  * was issued for (its index in the sealed recipient list).
@@ -124,6 +125,7 @@ enum MHD_Result route_send_code(struct preq *r, const char *id);
 enum MHD_Result route_verify(struct preq *r, const char *id);
 enum MHD_Result route_message(struct preq *r, const char *id);
 enum MHD_Result route_download(struct preq *r, const char *id, const char *which);
+enum MHD_Result route_reply(struct preq *r, const char *id);
 enum MHD_Result route_css(struct preq *r);
 
 /* Shared by the routes (r_code.c): the session of this request for id

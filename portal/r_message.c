@@ -48,6 +48,7 @@ enum MHD_Result route_message(struct preq *r, const char *id)
 {
 	const struct conf *c = r->c;
 	struct link l;
+	struct session s;
 	struct msgview v;
 	struct phi_buf att, b;
 	enum MHD_Result rc;
@@ -59,6 +60,9 @@ enum MHD_Result route_message(struct preq *r, const char *id)
 		portal_audit(c, "view message", id, NULL, "refused");
 		return rc;
 	}
+	/* the reply form's CSRF token: the session's current one */
+	if (route_session(r, id, &s) != 0)
+		s.csrf[0] = 0;
 	if (msgview_parse(l.it.msg, l.it.msglen, &v) != 0) {
 		link_close(&l);
 		return http_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "The portal is busy", "Please try again in a minute.");
@@ -93,6 +97,7 @@ enum MHD_Result route_message(struct preq *r, const char *id)
 			{ "note", v.text_from_html ? "This message was written as a web page; it is shown here as plain text." : "", 0 },
 			{ "attachments", (const char *)att.data, 1 },
 			{ "expires", expires, 0 },
+			{ "csrf", s.csrf, 0 },
 			{ "keep", v.natt ? "Save the attachments you need; afterwards the link stops working."
 			                 : "Afterwards the link stops working.", 0 },
 			{ "org", c->portal_org_name, 0 },

@@ -284,6 +284,27 @@ def main():
         ok(st == 403, "the download without the session: 403", "status %d" % st)
     st, _, _ = ca.get("/m/%s/a/7" % mid)
     ok(st == 404, "an attachment number that does not exist: 404", "status %d" % st)
+    # the secure reply
+    rcsrf = csrf_of(page)
+    st, _, body = ca.post("/m/%s/reply" % mid, {"csrf": rcsrf, "reply": "Thank you, received the report.\n."})
+    ok(st == 200 and b"reply was sent" in body, "secure reply: 200 'sent'", "status %d" % st)
+    st, _, _ = ca.post("/m/%s/reply" % mid, {"csrf": rcsrf, "reply": "again"})
+    ok(st == 403, "secure reply with a replayed CSRF token: 403", "status %d" % st)
+    st, _, _ = Client(base).post("/m/%s/reply" % mid, {"csrf": rcsrf, "reply": "x"})
+    ok(st == 403, "secure reply without a verified session: 403", "status %d" % st)
+    got = None
+    end = time.time() + 20
+    while got is None and time.time() < end:
+        for env in glob.glob(os.path.join(a.sink, "*.env")):
+            if "to alice@example.org" in open(env).read():
+                eml = open(env[:-4] + ".eml", "rb").read()
+                if b"Thank you, received the report." in eml:
+                    got = eml
+        time.sleep(0.2)
+    ok(got is not None and re.search(rb"(?im)^reply-to: <%s>" % re.escape(a.rcpt.encode()), got) is not None
+       and re.search(rb"(?im)^subject: re: lab results", got) is not None,
+       "the reply reaches the sender, Subject Re:, Reply-To the recipient")
+
     # a used code cannot open a second session
     cx = Client(base)
     st, _, body, cx_csrf = landing(cx, a.link_a)
