@@ -132,19 +132,25 @@ size_t date_parse(const unsigned char *p, size_t n, int *y, int *m, int *d)
 		while (k < n && (p[k] == ' ' || p[k] == '-'))
 			k++;
 		c = num(p + k, n - k, 4, &v2);
-		if (c != 4)
+		if (c != 4 && c != 2)
 			return 0;
 		*d = v1;
-		*y = v2;
+		*y = year4(v2, c);
 		return k + c;
 	}
 	if (!IS_DIGIT(p[0]))
 		return 0;
 	a = num(p, n, 8, &v1);
-	if (a == 8) { /* YYYYMMDD */
-		*y = v1 / 10000;
-		*m = v1 / 100 % 100;
-		*d = v1 % 100;
+	if (a == 8) { /* YYYYMMDD, else MMDDYYYY when the first four are no year */
+		if (v1 / 10000 >= 1850 && v1 / 10000 <= 2199) {
+			*y = v1 / 10000;
+			*m = v1 / 100 % 100;
+			*d = v1 % 100;
+		} else {
+			*m = v1 / 1000000;
+			*d = v1 / 10000 % 100;
+			*y = v1 % 10000;
+		}
 		return 8;
 	}
 	if (a == 4 && a + 1 < n && (p[a] == '-' || p[a] == '/' || p[a] == '.')) { /* YYYY-MM-DD */
@@ -199,10 +205,10 @@ size_t date_parse(const unsigned char *p, size_t n, int *y, int *m, int *d)
 		k++;
 	k += de_word(p + k, n - k);
 	c = num(p + k, n - k, 4, &v3);
-	if (c != 4)
+	if (c != 4 && c != 2)
 		return 0;
 	*d = v1;
-	*y = v3;
+	*y = year4(v3, c);
 	return k + c;
 }
 

@@ -90,6 +90,8 @@ static const struct {
 	  "Claim 576262\n\nMember ID: ZGP93852083\nDiagnosis codes: F41.1\n", PHI_VERDICT_PHI, PHI_T_HEALTH_PLAN_ID },
 	{ "a Medicaid id alone is a health plan number (pii)", "Medicaid ID: 12345678A\n", PHI_VERDICT_PII,
 	  PHI_T_HEALTH_PLAN_ID },
+	{ "a two-digit year with a month name", "DOB: 3-Mar-57\n", PHI_VERDICT_PII, PHI_T_DATE_OF_BIRTH },
+	{ "eight digits MMDDYYYY when they are no YYYYMMDD", "DOB#: 03121957\n", PHI_VERDICT_PII, PHI_T_DATE_OF_BIRTH },
 	/* hard negatives */
 	{ "an airline member id is not a health plan's", "Member ID: 12345678 for your SkyMiles account\n",
 	  PHI_VERDICT_CLEAN, NONE },
