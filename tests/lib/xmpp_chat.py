@@ -115,7 +115,7 @@ async def enforce(cl):
           "name, MRN and diagnosis to the outside user are not delivered")
     check(all("4821937" not in n and "Smith" not in n for n in notices(a)),
           "the notice holds no matched text")
-    if not check(await wait_until(lambda: "policy-violation" in a.errors, 5),
+    if not check(await wait_until(lambda: "policy-violation" in a.errors, 15),
                  "the sender also gets an error (policy-violation) for the stanza"):
         print("#   errors %r, stanzas %r" % (a.errors, [(f, t) for (_, f, t, _b) in a.got]))
     send(a, "carol@example.org", PHI)
