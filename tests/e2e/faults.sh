@@ -36,8 +36,8 @@ N_USR1=${FAULTS_N_USR1:-300}
 
 pfx_init
 mkdir -p "$PFX_DIR/quarantine"
-# the internal domain is not the default (example.org is): a config read only
-# in part would treat carol@hospital.test as external
+# hospital.test is internal too, and it is not in the default (example.org):
+# a config read only in part would treat carol@hospital.test as external
 conf() { # conf FILE [extra lines]
   pfx_milter_conf "$1" <<CONF
 socket = unix:$PFX_SOCK
@@ -47,7 +47,7 @@ chat_domains = @$PHI_TOP/conf/chat_domains
 quarantine_dir = $PFX_DIR/quarantine
 on_error = tempfail
 ${2:-}
-internal_domains = example.org
+internal_domains = example.org, hospital.test
 CONF
 }
 CONF=$PFX_DIR/phimilter.conf
@@ -128,7 +128,7 @@ pfx_milter_start "$CONF"
 pid0=$PFX_MILTER_PID
 pfx_sink_clear
 base=$(pfx_lines "$PFX_MLOG")
-$LOADGEN send --port "$PFX_PORT" --count "$N_USR1" --sessions 8 --prefix U --deadline 240 \
+$LOADGEN send --port "$PFX_PORT" --count "$N_USR1" --sessions 8 --prefix U --deadline 240 --internal-domain hospital.test \
   --out "$PFX_DIR/usr1.tsv" >"$PFX_DIR/usr1.send" 2>&1 &
 lg=$!
 n_sig=0 flip=a

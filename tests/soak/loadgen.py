@@ -13,7 +13,7 @@ is retried (new connection) until a 2xx/5xx answer or the deadline, as a
 real client would; RESULTS.tsv gets one line per message:
     label kind final_code attempts tempfails conn_errors
 kinds: clean (to an external domain), phi_ext (PHI to an external domain),
-phi_int (PHI to the internal domain example.org).
+phi_int (PHI to the internal domain, example.org or --internal-domain).
 
 account: reads RESULTS.tsv and every .eml in the sink and checks that each
 message ended as its label implies: clean and phi_int accepted (2xx) and
@@ -36,8 +36,11 @@ import time
 SSN = "371-42-8195"  # synthetic (area 371), as in tests/e2e/postfix_milter.sh
 
 
+INTERNAL = "example.org"  # --internal-domain
+
+
 def make(label, kind):
-    to = "carol@example.org" if kind == "phi_int" else "bob@outside.example"
+    to = "carol@" + INTERNAL if kind == "phi_int" else "bob@outside.example"
     if kind == "clean":
         body = ("Hi Bob,\r\n\r\nthe minutes of the facilities meeting are attached to the wiki;\r\n"
                 "ticket %s covers the broken lift in building C.\r\n\r\nAlice\r\n" % label)
@@ -122,6 +125,8 @@ class Sender(threading.Thread):
 
 
 def cmd_send(a):
+    global INTERNAL
+    INTERNAL = a.internal_domain
     mix = a.mix.split(",")
     work = [("%s-%06d" % (a.prefix, i), mix[i % len(mix)]) for i in range(a.count)]
     work.reverse()
@@ -201,6 +206,7 @@ def main():
     s.add_argument("--deadline", type=float, default=300)
     s.add_argument("--timeout", type=float, default=120)
     s.add_argument("--pause-file")
+    s.add_argument("--internal-domain", default="example.org")
     s.add_argument("--out", required=True)
     c = sub.add_parser("account")
     c.add_argument("--results", required=True)
