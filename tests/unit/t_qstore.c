@@ -78,8 +78,8 @@ int main(void)
 	struct qstore_item it, out;
 	struct qstore *q, *q2;
 	char why[1024], path[512], id[QSTORE_ID_MAX], id2[QSTORE_ID_MAX];
-	unsigned char *s1, *s2;
-	size_t l1, l2;
+	unsigned char *s1 = NULL, *s2 = NULL;
+	size_t l1 = 0, l2 = 0;
 	int n, rc;
 
 	memset(key, 0x11, sizeof key);
