@@ -225,7 +225,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 {
 	struct preq *r = *con_cls;
 	enum MHD_Result rc;
-	char idlog[QSTORE_ID_MAX + 8];
+	char idlog[QSTORE_ID_MAX + 8], mlog[12];
 
 	(void)version;
 	if (!r) {
@@ -254,8 +254,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 	rc = dispatch(r);
 	/* the id is not PHI (a store key); the token and the query never go in a log */
 	log_clean(url, strcspn(url, "?"), idlog, sizeof idlog);
-	LOG_AT(LOG_INFO, "phiportal: %s %s route=%s status=%u", method[0] == 'P' ? "POST" : "GET", idlog, r->route,
-	       r->status);
+	LOG_AT(LOG_INFO, "phiportal: %s %s route=%s status=%u", log_clean(method, (size_t)-1, mlog, sizeof mlog),
+	       idlog, r->route, r->status);
 	conf_release(r->c);
 	r->c = NULL;
 	return rc;

@@ -305,6 +305,10 @@ def main():
        and re.search(rb"(?im)^subject: re: lab results", got) is not None,
        "the reply reaches the sender, Subject Re:, Reply-To the recipient")
 
+    opened = [e for e in glob.glob(os.path.join(a.sink, "*.env")) if "to alice@example.org" in open(e).read()
+              and b"your message was opened" in open(e[:-4] + ".eml", "rb").read()]
+    ok(len(opened) == 1, "the sender is told once that the message was opened", repr(len(opened)))
+
     # a used code cannot open a second session
     cx = Client(base)
     st, _, body, cx_csrf = landing(cx, a.link_a)
