@@ -64,6 +64,12 @@ tap_ok $? "the notices carry no SSN and no attachment"
 read -r _n _f <"$PFX_DIR/py.count" 2>/dev/null || { _n=1 _f=1; echo "not ok - portal_http.py did not finish"; }
 TAP_N=$((TAP_N + _n)) TAP_FAILED=$((TAP_FAILED + _f))
 
+kill -USR1 "$PORTAL_PID" 2>/dev/null
+pfx_wait_log "$PORTAL_LOG" 'configuration reloaded' 10
+tap_ok $? "SIGUSR1: phiportal reloads its configuration"
+"$PFX_PY" -c 'import sys, urllib.request
+sys.exit(0 if urllib.request.urlopen(sys.argv[1] + "/m/portal.css", timeout=10).status == 200 else 1)' "$PORTAL_BASE" 2>/dev/null
+tap_ok $? "and still answers after the reload"
 kill -0 "$PORTAL_PID" 2>/dev/null
 tap_ok $? "phiportal is still running"
 portal_stop
