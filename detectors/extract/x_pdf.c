@@ -920,13 +920,45 @@ static int do_page(struct pdf *x, struct pobj *pg)
 	return rc;
 }
 
-/* Info strings, form field values, annotation contents. */
+/* The text string under `key` of dictionary o, appended to t as UTF-8.
+ * Returns 1 when something was appended, 0 when absent or not a string,
+ * or a negative PHI_E* code. */
+static int meta_str(const struct pobj *o, const char *key, struct phi_buf *s, struct phi_buf *t)
+{
+	const unsigned char *vs;
+	size_t vn, before = t->len;
+	struct pdf_lex l;
+	struct pdf_tok tk;
+	int rc;
+
+	if (!pdf_dict_get(o->body, o->body_len, key, &vs, &vn))
+		return 0;
+	l.p = vs;
+	l.e = vs + vn;
+	if (pdf_lex_next(&l, &tk) != PT_STR && tk.type != PT_HEX)
+		return 0; /* /Contents of a page is a reference: not this */
+	phi_buf_reset(s);
+	if (pdf_str_bytes(&tk, s) == PHI_ENOMEM)
+		return PHI_ENOMEM;
+	if (!s->len)
+		return 0;
+	rc = pdf_textstring_utf8(s->data, s->len, t);
+	if (rc != PHI_OK)
+		return rc;
+	return t->len > before;
+}
+
+/* Info strings, form field values, annotation contents. A form field's
+ * value is written after its name ("Date of birth: 03/14/1961", from /TU,
+ * else /T), so that a filled intake form reads like a labelled letter. */
 static int do_meta(struct pdf *x)
 {
-	static const char *const keys[] = { "Title", "Author", "Subject", "Keywords", "V", "Contents", "TU" };
+	static const char *const keys[] = { "Title", "Author", "Subject", "Keywords", "Contents" };
 	struct phi_buf t, s;
 	size_t i, k;
-	int rc = PHI_OK;
+	int rc = PHI_OK, r;
+	const unsigned char *vv;
+	size_t vl;
 
 	phi_buf_init(&t, x->d->lim.max_entry_bytes);
 	phi_buf_init(&s, 1 << 20);
@@ -937,26 +969,34 @@ static int do_meta(struct pdf *x)
 		if (!o->body_len || o->body[0] != '<')
 			continue;
 		for (k = 0; k < sizeof keys / sizeof keys[0] && rc == PHI_OK; k++) {
-			const unsigned char *vs;
-			size_t vn;
-			struct pdf_lex l;
-			struct pdf_tok tk;
-			if (!pdf_dict_get(o->body, o->body_len, keys[k], &vs, &vn))
-				continue;
-			l.p = vs;
-			l.e = vs + vn;
-			if (pdf_lex_next(&l, &tk) != PT_STR && tk.type != PT_HEX)
-				continue; /* /Contents of a page is a reference: not this */
-			phi_buf_reset(&s);
-			if (pdf_str_bytes(&tk, &s) == PHI_ENOMEM) {
-				rc = PHI_ENOMEM;
-				break;
-			}
-			if (!s.len)
-				continue;
-			rc = pdf_textstring_utf8(s.data, s.len, &t);
-			if (rc == PHI_OK)
+			r = meta_str(o, keys[k], &s, &t);
+			if (r < 0)
+				rc = r;
+			else if (r > 0)
 				rc = phi_buf_putc(&t, '\n');
+		}
+		if (rc != PHI_OK || !pdf_dict_get(o->body, o->body_len, "V", &vv, &vl))
+			continue;
+		{
+			size_t mark = t.len;
+			r = meta_str(o, "TU", &s, &t);
+			if (r == 0)
+				r = meta_str(o, "T", &s, &t);
+			if (r > 0)
+				r = phi_buf_append(&t, ": ", 2) == PHI_OK ? 1 : PHI_ELIMIT;
+			if (r >= 0) {
+				int v = meta_str(o, "V", &s, &t);
+				if (v > 0)
+					rc = phi_buf_putc(&t, '\n');
+				else if (v == 0 && t.data) {
+					t.len = mark; /* a name without a string value: drop it */
+					t.data[mark] = 0;
+				}
+				else
+					rc = v;
+			} else {
+				rc = r;
+			}
 		}
 	}
 	if (rc == PHI_ELIMIT)

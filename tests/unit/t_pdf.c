@@ -289,10 +289,13 @@ int main(void)
 	sobj(&b, 4, "", "BT (x) Tj ET", 12, -1);
 	obj(&b, 6, "<< /Title (Visit note) /Author <FEFF005A00650064> >>");
 	obj(&b, 7, "<< /FT /Tx /T (name) /V (Quux Zed) >>");
+	obj(&b, 8, "<< /FT /Tx /T (f2) /TU (Date of birth) /V (01/02/1970) >>");
 	puts_(&b, "trailer\n<< /Root 1 0 R /Info 6 0 R >>\n%%EOF\n");
 	s = run(&b, b.n, &lim);
 	T_OK(strstr(text(s), "Visit note\nZed\n") != NULL, "info: title and UTF-16BE author");
-	T_OK(strstr(text(s), "Quux Zed\n") != NULL, "form field value");
+	T_OK(strstr(text(s), "name: Quux Zed\n") != NULL, "form field value after its name (/T)");
+	T_OK(strstr(text(s), "Date of birth: 01/02/1970\n") != NULL,
+	     "form field value after its user-facing name (/TU before /T)");
 	phi_scan_free(s);
 
 	/* 5. encrypted */
