@@ -146,6 +146,10 @@ def main():
         # a wrong code first: the page says so and the form stays usable
         d.find_element(By.NAME, "code").send_keys("00000000" if code != "00000000" else "11111111")
         d.find_element(By.ID, "verify").click()
+        # The click returns before the next page may have loaded on a slow machine.
+        end = time.monotonic() + 15
+        while time.monotonic() < end and "not right" not in d.page_source:
+            time.sleep(0.2)
         ok("not right" in d.page_source and d.find_elements(By.NAME, "code"),
            "browser: a wrong code is refused in plain words, the form stays")
         shot(d, a.out, "03-wrong-code.png")
