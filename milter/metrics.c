@@ -8,10 +8,12 @@
  * "le" sums are made by metrics_write), so an update touches one bucket.
  * Never logs; never sees message content (types and counts only).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "metrics.h"
 #include "phi/finding.h"
@@ -35,6 +37,7 @@ static unsigned long long m_unscannable;
 static unsigned long long m_errors[NERROR];
 static unsigned long long m_bucket[NBUCKET + 1];
 static unsigned long long m_ms_sum;
+static unsigned long long m_q_messages, m_q_bytes; /* gauges, set by metrics_quarantine_scan */
 
 #define ADD(var, n) __atomic_add_fetch(&(var), (n), __ATOMIC_RELAXED)
 #define GET(var) __atomic_load_n(&(var), __ATOMIC_RELAXED)
@@ -96,6 +99,32 @@ void metrics_reset(void)
 		__atomic_store_n(&m_bucket[i], 0, __ATOMIC_RELAXED);
 }
 
+int metrics_quarantine_scan(const char *dir)
+{
+	unsigned long long n = 0, bytes = 0;
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+	size_t l;
+
+	if (!dir || !*dir || !(d = opendir(dir)))
+		return -1;
+	/* Sealed messages are ID.msg; metadata and markers are not counted. */
+	while ((e = readdir(d)) != NULL) {
+		l = strlen(e->d_name);
+		if (l <= 4 || strcmp(e->d_name + l - 4, ".msg") != 0)
+			continue;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		n++;
+		bytes += (unsigned long long)st.st_size;
+	}
+	closedir(d);
+	__atomic_store_n(&m_q_messages, n, __ATOMIC_RELAXED);
+	__atomic_store_n(&m_q_bytes, bytes, __ATOMIC_RELAXED);
+	return 0;
+}
+
 int metrics_write(FILE *f)
 {
 	static const char *const vname[3] = { "clean", "pii", "phi" };
@@ -135,6 +164,12 @@ int metrics_write(FILE *f)
 	fprintf(f, "phimilter_scan_seconds_bucket{le=\"+Inf\"} %llu\n", total);
 	fprintf(f, "phimilter_scan_seconds_sum %.3f\n", GET(m_ms_sum) / 1000.0);
 	fprintf(f, "phimilter_scan_seconds_count %llu\n", total);
+	fprintf(f, "# HELP phimilter_quarantine_messages Messages held in the quarantine store.\n"
+	           "# TYPE phimilter_quarantine_messages gauge\n");
+	fprintf(f, "phimilter_quarantine_messages %llu\n", GET(m_q_messages));
+	fprintf(f, "# HELP phimilter_quarantine_bytes Bytes of sealed messages in the quarantine store.\n"
+	           "# TYPE phimilter_quarantine_bytes gauge\n");
+	fprintf(f, "phimilter_quarantine_bytes %llu\n", GET(m_q_bytes));
 	return ferror(f) ? -1 : 0;
 }
 

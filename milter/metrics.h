@@ -29,6 +29,11 @@ void metrics_error(const char *reason);
  * on a write error. */
 int metrics_write(FILE *f);
 
+/* Count the sealed messages (ID.msg) of the quarantine directory and their
+ * bytes into the quarantine gauges. 0, or -1 when dir cannot be read (the
+ * gauges keep their last values). Called by the metrics thread. */
+int metrics_quarantine_scan(const char *dir);
+
 /* Write them to path crash-safely (path.tmp, fsync, rename), mode 0640.
  * Returns 0, or -1 with errno set. */
 int metrics_write_file(const char *path);

@@ -237,6 +237,8 @@ static void *metrics_thread(void *arg)
 		struct conf *c = conf_acquire_current();
 		unsigned secs = c && c->metrics_interval ? c->metrics_interval : 10;
 
+		if (c && c->metrics_file[0])
+			metrics_quarantine_scan(c->quarantine_dir);
 		if (c && c->metrics_file[0] && metrics_write_file(c->metrics_file) != 0)
 			LOG_AT(LOG_WARNING, "metrics_file %s: %s", c->metrics_file, strerror(errno));
 		conf_release(c);

@@ -114,5 +114,32 @@ int main(void)
 	T_OK(text && has_line(text, "phimilter_messages_total 40000"),
 	       "4 threads x 10000 updates without a lock lose none");
 	free(text);
+
+	{
+		char qdir[] = "/tmp/t_metrics_q.XXXXXX", p[128];
+		static const char *const names[] = { "a.msg", "b.msg", "a.meta", "a.used-release" };
+		FILE *q;
+
+		T_OK(mkdtemp(qdir) != NULL, "quarantine test directory");
+		for (i = 0; i < 4; i++) {
+			snprintf(p, sizeof p, "%s/%s", qdir, names[i]);
+			if ((q = fopen(p, "w"))) {
+				fputs("0123456789", q);
+				fclose(q);
+			}
+		}
+		T_OK(metrics_quarantine_scan(qdir) == 0, "the quarantine directory is read");
+		text = render();
+		T_OK(text && has_line(text, "phimilter_quarantine_messages 2"),
+		     "quarantine gauge counts sealed messages only (not metadata or markers)");
+		T_OK(text && has_line(text, "phimilter_quarantine_bytes 20"), "quarantine gauge sums their bytes");
+		free(text);
+		T_OK(metrics_quarantine_scan("/nonexistent-dir") != 0, "an unreadable store is an error, gauges kept");
+		for (i = 0; i < 4; i++) {
+			snprintf(p, sizeof p, "%s/%s", qdir, names[i]);
+			unlink(p);
+		}
+		rmdir(qdir);
+	}
 	return tap_done();
 }
