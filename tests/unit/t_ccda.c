@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tap.h"
+#include "scanfix.h"
 #include "scan.h"
 #include "extract/extract.h"
 
@@ -19,18 +20,6 @@ static struct phi_scan *run(const unsigned char *p, size_t n)
 	return s;
 }
 
-static int has(const struct phi_scan *s, const char *name, enum phi_field f, const char *want)
-{
-	size_t i;
-
-	for (i = 0; i < s->doc.nsegs; i++) {
-		const struct phi_segment *g = &s->doc.segs[i];
-		if (g->field == f && (!name || (g->field_name && strcmp(g->field_name, name) == 0)) &&
-		    g->len == strlen(want) && memcmp(g->text, want, g->len) == 0)
-			return 1;
-	}
-	return 0;
-}
 
 static int has_sub(const struct phi_scan *s, enum phi_field f, const char *want)
 {
@@ -79,20 +68,20 @@ static void test_fields(void)
 
 	T_OK(x_ccda_sniff((const unsigned char *)cda, sizeof cda - 1), "sniff after BOM, decl, comment, PI");
 	T_EQ_INT(s->doc.parts[0].format, PHI_FMT_CCDA, "format set to ccda");
-	T_OK(has(s, "recordTarget/patientRole/patient/name", PHI_F_PATIENT_NAME, "Wren T Oakes"), "patient name given family");
-	T_OK(has(s, "recordTarget/patientRole/id", PHI_F_PATIENT_ID, "MRN-66120"), "id extension is patient id");
-	T_OK(has(s, "recordTarget/patientRole/id", PHI_F_SSN, "999-31-4455"), "id under SSA root is ssn");
-	T_OK(has(s, "recordTarget/patientRole/addr", PHI_F_ADDRESS, "88 Quarry Rd Milton VT 05468"), "addr joined");
-	T_OK(has(s, "recordTarget/patientRole/telecom", PHI_F_PHONE, "+1(802)555-0177"), "tel: is phone");
-	T_OK(has(s, "recordTarget/patientRole/telecom", PHI_F_PATIENT_OTHER, "pat@example.org"), "mailto: is other");
-	T_OK(has(s, "recordTarget/patientRole/patient/birthTime", PHI_F_BIRTH_DATE, "19770412"), "birthTime");
-	T_OK(has(s, "recordTarget/patientRole/patient/administrativeGenderCode", PHI_F_PATIENT_OTHER, "Female"), "gender");
-	T_OK(has(s, "recordTarget/patientRole/patient/raceCode", PHI_F_PATIENT_OTHER, "White"), "race");
-	T_OK(has(s, "recordTarget/patientRole/patient/guardian/guardianPerson/name", PHI_F_RELATIVE_NAME, "Hal Oakes"),
+	T_OK(seg_has(s, "recordTarget/patientRole/patient/name", PHI_F_PATIENT_NAME, "Wren T Oakes"), "patient name given family");
+	T_OK(seg_has(s, "recordTarget/patientRole/id", PHI_F_PATIENT_ID, "MRN-66120"), "id extension is patient id");
+	T_OK(seg_has(s, "recordTarget/patientRole/id", PHI_F_SSN, "999-31-4455"), "id under SSA root is ssn");
+	T_OK(seg_has(s, "recordTarget/patientRole/addr", PHI_F_ADDRESS, "88 Quarry Rd Milton VT 05468"), "addr joined");
+	T_OK(seg_has(s, "recordTarget/patientRole/telecom", PHI_F_PHONE, "+1(802)555-0177"), "tel: is phone");
+	T_OK(seg_has(s, "recordTarget/patientRole/telecom", PHI_F_PATIENT_OTHER, "pat@example.org"), "mailto: is other");
+	T_OK(seg_has(s, "recordTarget/patientRole/patient/birthTime", PHI_F_BIRTH_DATE, "19770412"), "birthTime");
+	T_OK(seg_has(s, "recordTarget/patientRole/patient/administrativeGenderCode", PHI_F_PATIENT_OTHER, "Female"), "gender");
+	T_OK(seg_has(s, "recordTarget/patientRole/patient/raceCode", PHI_F_PATIENT_OTHER, "White"), "race");
+	T_OK(seg_has(s, "recordTarget/patientRole/patient/guardian/guardianPerson/name", PHI_F_RELATIVE_NAME, "Hal Oakes"),
 	     "guardian name is relative");
 	T_OK(!has_sub(s, PHI_F_PATIENT_NAME, "House"), "author is not a patient name");
 	T_OK(has_sub(s, PHI_F_NONE, "Gregory"), "author name kept as free text");
-	T_OK(has(s, "section/title", PHI_F_CLINICAL, "Problems"), "section title clinical");
+	T_OK(seg_has(s, "section/title", PHI_F_CLINICAL, "Problems"), "section title clinical");
 	T_OK(has_sub(s, PHI_F_CLINICAL, "Problem | Status\nMigraine | Active"), "table rows on lines, cells split");
 	T_OK(has_sub(s, PHI_F_CLINICAL, "Migraine disorder"), "entry displayName clinical");
 	T_OK(has_sub(s, PHI_F_CLINICAL, "seen in clinic"), "entry text clinical");
@@ -117,7 +106,7 @@ static void test_utf16(void)
 	}
 	T_OK(x_ccda_sniff(w, 2 * n + 2), "sniff utf-16");
 	s = run(w, 2 * n + 2);
-	T_OK(has(s, "recordTarget/patientRole/patient/name", PHI_F_PATIENT_NAME, "Ines Varga"), "utf-16 converted");
+	T_OK(seg_has(s, "recordTarget/patientRole/patient/name", PHI_F_PATIENT_NAME, "Ines Varga"), "utf-16 converted");
 	phi_scan_free(s);
 	free(w);
 }

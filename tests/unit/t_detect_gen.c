@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tap.h"
+#include "scanfix.h"
 #include "scan.h"
 #include "detect/det.h"
 
@@ -27,15 +28,6 @@ static struct phi_scan *scan_str(const char *txt)
 	return s;
 }
 
-static int has(const struct phi_scan *s, enum phi_type t, enum phi_confidence min)
-{
-	size_t i;
-
-	for (i = 0; i < s->nf; i++)
-		if (s->f[i].type == t && s->f[i].confidence >= min)
-			return 1;
-	return 0;
-}
 
 #define NONE PHI_T__COUNT
 
@@ -130,7 +122,7 @@ int main(void)
 	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		struct phi_scan *s = scan_str(rows[i].text);
 		int ok = (int)s->verdict == rows[i].verdict &&
-		         (rows[i].must == NONE || has(s, rows[i].must, PHI_CONF_MEDIUM));
+		         (rows[i].must == NONE || finding_has(s, rows[i].must, PHI_CONF_MEDIUM));
 		T_OK(ok, rows[i].name);
 		if (!ok) {
 			size_t k;

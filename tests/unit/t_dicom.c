@@ -8,6 +8,7 @@
 #include <string.h>
 #include <zlib.h>
 #include "tap.h"
+#include "scanfix.h"
 #include "scan.h"
 #include "extract/extract.h"
 
@@ -106,18 +107,6 @@ static struct phi_scan *run(const struct bb *b)
 	return s;
 }
 
-static int has(const struct phi_scan *s, const char *name, enum phi_field f, const char *want)
-{
-	size_t i;
-
-	for (i = 0; i < s->doc.nsegs; i++) {
-		const struct phi_segment *g = &s->doc.segs[i];
-		if (g->field == f && (!name || (g->field_name && strcmp(g->field_name, name) == 0)) &&
-		    g->len == strlen(want) && memcmp(g->text, want, g->len) == 0)
-			return 1;
-	}
-	return 0;
-}
 
 static void patient(struct bb *b, void (*el)(struct bb *, unsigned, unsigned, const char *, const char *))
 {
@@ -165,19 +154,19 @@ static void test_explicit_le(void)
 	s = run(&b);
 	T_OK(x_dicom_sniff(b.d, b.n), "sniff DICM preamble");
 	T_EQ_INT(s->doc.parts[0].format, PHI_FMT_DICOM, "format set to dicom");
-	T_OK(has(s, "(0010,0010) PatientName", PHI_F_PATIENT_NAME, "Norah B Quill"), "PN rendered given middle family");
-	T_OK(has(s, "(0010,0020) PatientID", PHI_F_PATIENT_ID, "PID-558201"), "PatientID");
-	T_OK(has(s, "(0010,0030) PatientBirthDate", PHI_F_BIRTH_DATE, "19640229"), "PatientBirthDate");
-	T_OK(has(s, "(0010,1040) PatientAddress", PHI_F_ADDRESS, "7 Birch Ct, Dover"), "PatientAddress");
-	T_OK(has(s, "(0010,1060) PatientMotherBirthName", PHI_F_RELATIVE_NAME, "Edith Marsh"), "mother's birth name is relative");
-	T_OK(has(s, "(0008,0090) ReferringPhysicianName", PHI_F_NONE, "Marcus Welby"), "referring physician is not patient");
-	T_OK(has(s, "(0008,1030) StudyDescription", PHI_F_CLINICAL, "CT CHEST W CONTRAST"), "StudyDescription clinical");
-	T_OK(has(s, "(0008,0020) StudyDate", PHI_F_PATIENT_OTHER, "20260105"), "StudyDate patient other");
-	T_OK(has(s, "(0008,0104) CodeMeaning", PHI_F_CLINICAL, "Chest pain"), "defined-length sequence item read");
-	T_OK(has(s, "(0032,1060) RequestedProcedureDescription", PHI_F_CLINICAL, "Rule out embolism"),
+	T_OK(seg_has(s, "(0010,0010) PatientName", PHI_F_PATIENT_NAME, "Norah B Quill"), "PN rendered given middle family");
+	T_OK(seg_has(s, "(0010,0020) PatientID", PHI_F_PATIENT_ID, "PID-558201"), "PatientID");
+	T_OK(seg_has(s, "(0010,0030) PatientBirthDate", PHI_F_BIRTH_DATE, "19640229"), "PatientBirthDate");
+	T_OK(seg_has(s, "(0010,1040) PatientAddress", PHI_F_ADDRESS, "7 Birch Ct, Dover"), "PatientAddress");
+	T_OK(seg_has(s, "(0010,1060) PatientMotherBirthName", PHI_F_RELATIVE_NAME, "Edith Marsh"), "mother's birth name is relative");
+	T_OK(seg_has(s, "(0008,0090) ReferringPhysicianName", PHI_F_NONE, "Marcus Welby"), "referring physician is not patient");
+	T_OK(seg_has(s, "(0008,1030) StudyDescription", PHI_F_CLINICAL, "CT CHEST W CONTRAST"), "StudyDescription clinical");
+	T_OK(seg_has(s, "(0008,0020) StudyDate", PHI_F_PATIENT_OTHER, "20260105"), "StudyDate patient other");
+	T_OK(seg_has(s, "(0008,0104) CodeMeaning", PHI_F_CLINICAL, "Chest pain"), "defined-length sequence item read");
+	T_OK(seg_has(s, "(0032,1060) RequestedProcedureDescription", PHI_F_CLINICAL, "Rule out embolism"),
 	     "undefined-length sequence item read");
-	T_OK(has(s, "(0010,2154) PatientTelephoneNumbers", PHI_F_PHONE, "555-0142"), "element after sequences read");
-	T_OK(has(s, "(0010,1001) OtherPatientNames", PHI_F_PATIENT_NAME, "Ana M\xC3\xBCller"), "latin-1 converted to UTF-8");
+	T_OK(seg_has(s, "(0010,2154) PatientTelephoneNumbers", PHI_F_PHONE, "555-0142"), "element after sequences read");
+	T_OK(seg_has(s, "(0010,1001) OtherPatientNames", PHI_F_PATIENT_NAME, "Ana M\xC3\xBCller"), "latin-1 converted to UTF-8");
 	T_EQ_INT(s->doc.parts[0].unscannable, 0, "well-formed file is scannable");
 	phi_scan_free(s);
 }
@@ -202,9 +191,9 @@ static void test_implicit(void)
 	tagonly(&b, 0xFFFE, 0xE00D, 0);
 	tagonly(&b, 0xFFFE, 0xE0DD, 0);
 	s = run(&b);
-	T_OK(has(s, "(0010,0010) PatientName", PHI_F_PATIENT_NAME, "Norah B Quill"), "implicit: PatientName");
-	T_OK(has(s, "(0010,0030) PatientBirthDate", PHI_F_BIRTH_DATE, "19640229"), "implicit: BirthDate");
-	T_OK(has(s, "(0010,21B0) AdditionalPatientHistory", PHI_F_CLINICAL, "Prior MI 2019"), "implicit: nested history");
+	T_OK(seg_has(s, "(0010,0010) PatientName", PHI_F_PATIENT_NAME, "Norah B Quill"), "implicit: PatientName");
+	T_OK(seg_has(s, "(0010,0030) PatientBirthDate", PHI_F_BIRTH_DATE, "19640229"), "implicit: BirthDate");
+	T_OK(seg_has(s, "(0010,21B0) AdditionalPatientHistory", PHI_F_CLINICAL, "Prior MI 2019"), "implicit: nested history");
 	phi_scan_free(s);
 }
 
@@ -217,8 +206,8 @@ static void test_big_endian(void)
 	b.be = 1;
 	patient(&b, ex);
 	s = run(&b);
-	T_OK(has(s, "(0010,0020) PatientID", PHI_F_PATIENT_ID, "PID-558201"), "big endian: PatientID");
-	T_OK(has(s, "(0010,0010) PatientName", PHI_F_PATIENT_NAME, "Norah B Quill"), "big endian: PatientName");
+	T_OK(seg_has(s, "(0010,0020) PatientID", PHI_F_PATIENT_ID, "PID-558201"), "big endian: PatientID");
+	T_OK(seg_has(s, "(0010,0010) PatientName", PHI_F_PATIENT_NAME, "Norah B Quill"), "big endian: PatientName");
 	phi_scan_free(s);
 }
 
@@ -242,7 +231,7 @@ static void test_deflated(void)
 	raw(&b, z, sizeof z - zs.avail_out);
 	deflateEnd(&zs);
 	s = run(&b);
-	T_OK(has(s, "(0010,0010) PatientName", PHI_F_PATIENT_NAME, "Norah B Quill"), "deflated: PatientName");
+	T_OK(seg_has(s, "(0010,0010) PatientName", PHI_F_PATIENT_NAME, "Norah B Quill"), "deflated: PatientName");
 	phi_scan_free(s);
 }
 
@@ -257,14 +246,14 @@ static void test_no_preamble(void)
 	ex(&b, 0x0010, 0x0010, "PN", "Zo\xC3\xAB^Lin");
 	s = run(&b);
 	T_OK(x_dicom_sniff(b.d, b.n), "sniff without preamble");
-	T_OK(has(s, "(0010,0010) PatientName", PHI_F_PATIENT_NAME, "Lin Zo\xC3\xAB"), "no preamble, UTF-8 name");
+	T_OK(seg_has(s, "(0010,0010) PatientName", PHI_F_PATIENT_NAME, "Lin Zo\xC3\xAB"), "no preamble, UTF-8 name");
 	phi_scan_free(s);
 	b.n = 0;
 	im(&b, 0x0008, 0x0020, "20250101");
 	im(&b, 0x0010, 0x0020, "IMPL-1");
 	s = run(&b);
 	T_OK(x_dicom_sniff(b.d, b.n), "sniff implicit without preamble");
-	T_OK(has(s, "(0010,0020) PatientID", PHI_F_PATIENT_ID, "IMPL-1"), "no preamble implicit guessed");
+	T_OK(seg_has(s, "(0010,0020) PatientID", PHI_F_PATIENT_ID, "IMPL-1"), "no preamble implicit guessed");
 	phi_scan_free(s);
 	T_OK(!x_dicom_sniff((const unsigned char *)"Hello there, plain text", 23), "sniff rejects text");
 }
@@ -304,7 +293,7 @@ static void test_hostile(void)
 	u16(&b, 0x0010); u16(&b, 0x0020); raw(&b, "LO", 2); u16(&b, 0xFFF0);
 	raw(&b, "short", 5);
 	s = run(&b);
-	T_OK(has(s, "(0010,0010) PatientName", PHI_F_PATIENT_NAME, "Norah Quill"), "lying length: earlier fields kept");
+	T_OK(seg_has(s, "(0010,0010) PatientName", PHI_F_PATIENT_NAME, "Norah Quill"), "lying length: earlier fields kept");
 	T_EQ_INT(s->doc.parts[0].unscannable, 1, "lying length: part unscannable");
 	phi_scan_free(s);
 

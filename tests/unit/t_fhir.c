@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tap.h"
+#include "scanfix.h"
 #include "scan.h"
 #include "extract/extract.h"
 
@@ -21,18 +22,6 @@ static struct phi_scan *run(const char *msg)
 	return s;
 }
 
-static int has(const struct phi_scan *s, const char *name, enum phi_field f, const char *want)
-{
-	size_t i;
-
-	for (i = 0; i < s->doc.nsegs; i++) {
-		const struct phi_segment *g = &s->doc.segs[i];
-		if (g->field == f && (!name || (g->field_name && strcmp(g->field_name, name) == 0)) &&
-		    g->len == strlen(want) && memcmp(g->text, want, g->len) == 0)
-			return 1;
-	}
-	return 0;
-}
 
 static int has_sub(const struct phi_scan *s, enum phi_field f, const char *want)
 {
@@ -69,24 +58,24 @@ static void test_bundle(void)
 
 	T_OK(x_fhir_sniff((const unsigned char *)bundle, strlen(bundle)), "sniff json bundle");
 	T_EQ_INT(s->doc.parts[0].format, PHI_FMT_FHIR, "format set to fhir");
-	T_OK(has(s, "Patient.name", PHI_F_PATIENT_NAME, "Orla Maeve Quayle"), "name given+family");
-	T_OK(has(s, "Patient.name", PHI_F_PATIENT_NAME, "Orly Q"), "name from text");
-	T_OK(has(s, "Patient.identifier", PHI_F_PATIENT_ID, "MRN-480021"), "MR identifier is patient id");
-	T_OK(has(s, "Patient.identifier", PHI_F_SSN, "999-41-2233"), "us-ssn system is ssn");
-	T_OK(has(s, "Patient.birthDate", PHI_F_BIRTH_DATE, "1958-03-09"), "birthDate");
-	T_OK(has(s, "Patient.address", PHI_F_ADDRESS, "41 Larch St Apt 2 Hollis NH 03049"), "address joined");
-	T_OK(has(s, "Patient.telecom", PHI_F_PHONE, "555-201-3344"), "telecom phone");
-	T_OK(has(s, "Patient.telecom", PHI_F_PATIENT_OTHER, "orla@example.org"), "telecom email is other");
-	T_OK(has(s, "Patient.gender", PHI_F_PATIENT_OTHER, "female"), "gender is other");
-	T_OK(has(s, "Patient.contact.name", PHI_F_RELATIVE_NAME, "Dermot Quayle"), "contact name is relative");
-	T_OK(has(s, "Patient.contact.telecom", PHI_F_PHONE, "555-201-9999"), "contact phone");
+	T_OK(seg_has(s, "Patient.name", PHI_F_PATIENT_NAME, "Orla Maeve Quayle"), "name given+family");
+	T_OK(seg_has(s, "Patient.name", PHI_F_PATIENT_NAME, "Orly Q"), "name from text");
+	T_OK(seg_has(s, "Patient.identifier", PHI_F_PATIENT_ID, "MRN-480021"), "MR identifier is patient id");
+	T_OK(seg_has(s, "Patient.identifier", PHI_F_SSN, "999-41-2233"), "us-ssn system is ssn");
+	T_OK(seg_has(s, "Patient.birthDate", PHI_F_BIRTH_DATE, "1958-03-09"), "birthDate");
+	T_OK(seg_has(s, "Patient.address", PHI_F_ADDRESS, "41 Larch St Apt 2 Hollis NH 03049"), "address joined");
+	T_OK(seg_has(s, "Patient.telecom", PHI_F_PHONE, "555-201-3344"), "telecom phone");
+	T_OK(seg_has(s, "Patient.telecom", PHI_F_PATIENT_OTHER, "orla@example.org"), "telecom email is other");
+	T_OK(seg_has(s, "Patient.gender", PHI_F_PATIENT_OTHER, "female"), "gender is other");
+	T_OK(seg_has(s, "Patient.contact.name", PHI_F_RELATIVE_NAME, "Dermot Quayle"), "contact name is relative");
+	T_OK(seg_has(s, "Patient.contact.telecom", PHI_F_PHONE, "555-201-9999"), "contact phone");
 	T_OK(has_sub(s, PHI_F_CLINICAL, "Diabetes mellitus type 2\n"), "condition display is clinical");
 	T_OK(has_sub(s, PHI_F_CLINICAL, "\nT2DM"), "code text is clinical");
 	T_OK(has_sub(s, PHI_F_CLINICAL, "44054006"), "codes gathered per resource");
-	T_OK(has(s, "Condition.subject.display", PHI_F_PATIENT_NAME, "Orla Quayle"), "subject display is patient name");
-	T_OK(has(s, "RelatedPerson.name", PHI_F_RELATIVE_NAME, "Una Quayle"), "nested bundle related person");
-	T_OK(has(s, "Patient.name", PHI_F_PATIENT_NAME, "Ida Inner"), "contained patient");
-	T_OK(has(s, NULL, PHI_F_CLINICAL, "glucose elevated"), "valueString is clinical");
+	T_OK(seg_has(s, "Condition.subject.display", PHI_F_PATIENT_NAME, "Orla Quayle"), "subject display is patient name");
+	T_OK(seg_has(s, "RelatedPerson.name", PHI_F_RELATIVE_NAME, "Una Quayle"), "nested bundle related person");
+	T_OK(seg_has(s, "Patient.name", PHI_F_PATIENT_NAME, "Ida Inner"), "contained patient");
+	T_OK(seg_has(s, NULL, PHI_F_CLINICAL, "glucose elevated"), "valueString is clinical");
 	T_OK(has_sub(s, PHI_F_NONE, "fullUrl: urn:uuid:1"), "other strings are key: value text");
 	phi_scan_free(s);
 }
@@ -95,12 +84,12 @@ static void test_ndjson_and_pasted(void)
 {
 	struct phi_scan *s = run("{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"One\",\"given\":[\"Ann\"]}]}\n"
 	                         "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Two\",\"given\":[\"Bea\"]}]}\n");
-	T_OK(has(s, "Patient.name", PHI_F_PATIENT_NAME, "Ann One") &&
-	     has(s, "Patient.name", PHI_F_PATIENT_NAME, "Bea Two"), "ndjson: both patients");
+	T_OK(seg_has(s, "Patient.name", PHI_F_PATIENT_NAME, "Ann One") &&
+	     seg_has(s, "Patient.name", PHI_F_PATIENT_NAME, "Bea Two"), "ndjson: both patients");
 	phi_scan_free(s);
 
 	s = run("Hello, the resource below fails:\n{ \"resourceType\": \"Patient\", \"birthDate\": \"1990-12-01\" }\nregards, Zed\n");
-	T_OK(has(s, "Patient.birthDate", PHI_F_BIRTH_DATE, "1990-12-01"), "pasted resource in text");
+	T_OK(seg_has(s, "Patient.birthDate", PHI_F_BIRTH_DATE, "1990-12-01"), "pasted resource in text");
 	T_OK(has_sub(s, PHI_F_NONE, "Hello, the resource") && has_sub(s, PHI_F_NONE, "regards, Zed"),
 	     "text around a pasted resource kept");
 	phi_scan_free(s);
@@ -127,13 +116,13 @@ static void test_xml(void)
 
 	T_OK(x_fhir_sniff((const unsigned char *)xmlpat, strlen(xmlpat)), "sniff fhir xml");
 	T_OK(!x_fhir_sniff((const unsigned char *)"<ClinicalDocument xmlns=\"urn:hl7-org:v3\"/>", 42), "cda is not fhir");
-	T_OK(has(s, "Patient.name", PHI_F_PATIENT_NAME, "Jane K Roe"), "xml name from value attributes");
-	T_OK(has(s, "Patient.identifier", PHI_F_SSN, "999-55-1212"), "xml identifier typed SS");
-	T_OK(has(s, "Patient.identifier", PHI_F_PATIENT_ID, "MRN-7"), "xml identifier");
-	T_OK(has(s, "Patient.birthDate", PHI_F_BIRTH_DATE, "1971-07-04"), "xml birthDate");
-	T_OK(has(s, "Patient.telecom", PHI_F_PHONE, "555-0109"), "xml telecom");
-	T_OK(has(s, "Patient.address", PHI_F_ADDRESS, "9 Oak Rd Elm"), "xml address");
-	T_OK(has(s, NULL, PHI_F_CLINICAL, "Asthma"), "xml condition text clinical");
+	T_OK(seg_has(s, "Patient.name", PHI_F_PATIENT_NAME, "Jane K Roe"), "xml name from value attributes");
+	T_OK(seg_has(s, "Patient.identifier", PHI_F_SSN, "999-55-1212"), "xml identifier typed SS");
+	T_OK(seg_has(s, "Patient.identifier", PHI_F_PATIENT_ID, "MRN-7"), "xml identifier");
+	T_OK(seg_has(s, "Patient.birthDate", PHI_F_BIRTH_DATE, "1971-07-04"), "xml birthDate");
+	T_OK(seg_has(s, "Patient.telecom", PHI_F_PHONE, "555-0109"), "xml telecom");
+	T_OK(seg_has(s, "Patient.address", PHI_F_ADDRESS, "9 Oak Rd Elm"), "xml address");
+	T_OK(seg_has(s, NULL, PHI_F_CLINICAL, "Asthma"), "xml condition text clinical");
 	T_OK(has_sub(s, PHI_F_NONE, "Narrative for"), "xml narrative kept as text");
 	phi_scan_free(s);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tap.h"
+#include "scanfix.h"
 #include "scan.h"
 #include "detect/det.h"
 
@@ -26,15 +27,6 @@ static struct phi_scan *scan_str(const char *txt)
 	return s;
 }
 
-static int has(const struct phi_scan *s, enum phi_type t, enum phi_confidence min)
-{
-	size_t i;
-
-	for (i = 0; i < s->nf; i++)
-		if (s->f[i].type == t && s->f[i].confidence >= min)
-			return 1;
-	return 0;
-}
 
 #define L PHI_CONF_LOW
 #define M PHI_CONF_MEDIUM
@@ -135,7 +127,7 @@ int main(void)
 	}
 	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		struct phi_scan *s = scan_str(rows[i].text);
-		T_EQ_INT(has(s, rows[i].type, rows[i].min), rows[i].want, rows[i].name);
+		T_EQ_INT(finding_has(s, rows[i].type, rows[i].min), rows[i].want, rows[i].name);
 		phi_scan_free(s);
 	}
 	T_OK(cs_luhn("79927398713", 11), "luhn accepts the textbook number");

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tap.h"
+#include "scanfix.h"
 #include "scan.h"
 #include "detect/det.h"
 
@@ -23,15 +24,6 @@ static struct phi_scan *scan_str(const char *txt)
 	return s;
 }
 
-static int has(const struct phi_scan *s, enum phi_type t, enum phi_confidence min)
-{
-	size_t i;
-
-	for (i = 0; i < s->nf; i++)
-		if (s->f[i].type == t && s->f[i].confidence >= min)
-			return 1;
-	return 0;
-}
 
 static const struct {
 	const char *name, *text;
@@ -74,7 +66,7 @@ int main(void)
 	}
 	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		struct phi_scan *s = scan_str(rows[i].text);
-		int got = has(s, PHI_T_US_SSN, PHI_CONF_LOW);
+		int got = finding_has(s, PHI_T_US_SSN, PHI_CONF_LOW);
 		if (rows[i].verdict < 0) {
 			T_EQ_INT(got, rows[i].found, rows[i].name);
 		} else {
