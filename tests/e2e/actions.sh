@@ -70,6 +70,7 @@ pfx_postfix_start
 conf() { # conf FILE [extra lines]
   pfx_milter_conf "$1" <<CONF
 socket = unix:$PFX_SOCK
+user = root
 mode = enforce
 internal_domains = example.org
 quarantine_dir = $QDIR
@@ -87,6 +88,7 @@ conf "$PFX_DIR/p.conf" "portal_url = https://portal.example.org/m/{id}?t={token}
 touch "$PFX_DIR/notadir"
 pfx_milter_conf "$PFX_DIR/bad.conf" <<CONF
 socket = unix:$PFX_SOCK
+user = root
 internal_domains = example.org
 quarantine_dir = $PFX_DIR/notadir/q
 quarantine_key_file = $PFX_DIR/qkey
