@@ -56,11 +56,15 @@ for t in $targets; do
     fi
   else
     set -- "$b/work/$t" "$b/seeds/$t"; [ -n "$regress" ] && set -- "$@" "$regress"
-    if ASAN_OPTIONS=detect_leaks=1 "$exe" -max_total_time="$secs" -rss_limit_mb=1024 -timeout=20 -max_len=262144 \
+    # CPU seconds of the fuzzer alone (user+sys, not the build): on a shared
+    # machine the wall-clock -max_total_time says little about work done.
+    timer=; [ -x /usr/bin/time ] && timer="/usr/bin/time -f %U+%S -o $b/cpu_$t"
+    if ASAN_OPTIONS=detect_leaks=1 $timer "$exe" -max_total_time="$secs" -rss_limit_mb=1024 -timeout=20 -max_len=262144 \
          -artifact_prefix="$b/crash/$t/" $dict "$@" >"$b/run_$t.log" 2>&1; then
       execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$b/run_$t.log" | grep -o '[0-9]*$')
       [ -z "$execs" ] && execs=$(grep -Eo '#[0-9]+' "$b/run_$t.log" | tail -1)
-      echo "ok $n - fuzz target $t ran ${secs}s clean ($execs runs)"
+      cpu=; [ -s "$b/cpu_$t" ] && cpu=", $(tail -1 "$b/cpu_$t" | awk -F+ '{ printf "%.0f", $1 + $2 }') CPU-s"
+      echo "ok $n - fuzz target $t ran ${secs}s clean ($execs runs$cpu)"
     else
       echo "not ok $n - fuzz target $t crashed (reproducer in $b/crash/$t/, log $b/run_$t.log)"; fail=1
     fi
