@@ -74,7 +74,8 @@ void mctx_end(struct mctx *m)
 	memset(m->hdr_count, 0, sizeof m->hdr_count);
 	free_addr(m->subject);
 	free_addr(m->message_id);
-	m->subject = m->message_id = NULL;
+	free_addr(m->thread_refs);
+	m->subject = m->message_id = m->thread_refs = NULL;
 	m->release[0] = 0;
 	m->notice[0] = 0;
 	strcpy(m->queue_id, "-");
@@ -193,6 +194,33 @@ int mctx_own_header(const char *name)
 	return -1;
 }
 
+/* Headers that say which thread or list a message answers. */
+static int thread_header(const char *name)
+{
+	return strcasecmp(name, "In-Reply-To") == 0 || strcasecmp(name, "References") == 0 ||
+	       strncasecmp(name, "List-", 5) == 0;
+}
+
+/* Keep the first MCTX_THREAD_MAX bytes of every thread header's value. */
+static int add_thread_ref(struct mctx *m, const char *value)
+{
+	size_t have = m->thread_refs ? strlen(m->thread_refs) : 0, n = strlen(value);
+	char *p;
+
+	if (have >= MCTX_THREAD_MAX)
+		return 0;
+	if (n > MCTX_THREAD_MAX - have)
+		n = MCTX_THREAD_MAX - have;
+	if (!(p = realloc(m->thread_refs, have + n + 2)))
+		return -1;
+	if (have)
+		p[have++] = ' ';
+	memcpy(p + have, value, n);
+	p[have + n] = 0;
+	m->thread_refs = p;
+	return 0;
+}
+
 int mctx_add_header(struct mctx *m, const char *name, const char *value)
 {
 	int own = mctx_own_header(name ? name : ""), rc;
@@ -215,6 +243,8 @@ int mctx_add_header(struct mctx *m, const char *name, const char *value)
 	if (!m->subject && strcasecmp(name, "Subject") == 0 && !(m->subject = copy_addr(value)))
 		return -1;
 	if (!m->message_id && strcasecmp(name, "Message-ID") == 0 && !(m->message_id = copy_addr(value)))
+		return -1;
+	if (thread_header(name) && add_thread_ref(m, value) != 0)
 		return -1;
 
 	if ((rc = append(m, name, strlen(name))) || (rc = append(m, ": ", 2)) ||

@@ -23,6 +23,7 @@
 
 #define MCTX_MAX_RCPTS 5000 /* more are counted (and judged external), not stored */
 #define MCTX_ADDR_MAX 512   /* longest stored envelope address */
+#define MCTX_THREAD_MAX 4096 /* bytes of thread_refs kept */
 
 enum mctx_own_header {      /* our headers, counted so forged copies can be removed */
 	MCTX_H_SCANNED, MCTX_H_VERDICT, MCTX_H_FINDINGS, MCTX_H_RELEASE, MCTX_H_NOTICE, MCTX_H__COUNT
@@ -52,6 +53,9 @@ struct mctx {
 	unsigned messages;       /* messages begun on this connection */
 	char *subject;           /* owned copy of the first Subject value, or NULL (PHI: never logged) */
 	char *message_id;        /* owned copy of the first Message-ID value, or NULL (hashed for audit) */
+	char *thread_refs;       /* owned: In-Reply-To, References and List-* values joined by
+	                            spaces (cut at MCTX_THREAD_MAX), or NULL: which thread or
+	                            list a reply goes to (social-network notification replies) */
 	char release[200];       /* first X-PHI-Release value ("" = none), checked at end of message */
 	char notice[200];        /* first X-PHI-Notice value ("" = none): our own notices */
 	unsigned hdr_count[MCTX_HC__COUNT]; /* how many of each rewritten header arrived */
