@@ -21,6 +21,16 @@
 -- own queue waits; other users' stanzas flow meanwhile). Each scan uses its
 -- own connection, so a slow scan never holds back another one.
 --
+-- Rooms (MUC) on this server: a groupchat message is scanned when the room
+-- is on an outside domain or when any occupant's real (bare) JID is outside
+-- internal_domains; the request's recipients are those occupants and the
+-- room, so the policy sees the destination classes the message goes to. A
+-- private message through a room is scanned when the occupant it goes to is
+-- outside. The occupants are read again when the verdict comes back: one who
+-- joined while the scan ran means a new scan. When an outside occupant joins,
+-- the room's history keeps only the messages that were scanned for outside
+-- delivery (the others were only ever checked as internal chat).
+--
 -- Never logs message text or local parts; the notice comes from the daemon
 -- and names types and the incident id only.
 
@@ -196,6 +206,113 @@ local function apply_on_error(origin, stanza, why)
 	return true;
 end
 
+-- Rooms of this server's MUC components -------------------------------
+
+local hosts = prosody.hosts;
+
+-- The room for `to` when its host is a MUC component of this server:
+-- room (or nil when no such room), true. Not a local MUC host: nil, false.
+local function local_room(to)
+	local h = hosts[jid.host(to) or ""];
+	local muc = h and h.modules and h.modules.muc;
+	if type(muc) ~= "table" or type(muc.get_room_from_jid) ~= "function" then
+		return nil, false;
+	end
+	return muc.get_room_from_jid(jid.bare(to)), true;
+end
+
+-- Sorted bare real JIDs of the room's occupants outside internal_domains
+-- (internal_domains unknown: every occupant), leaving out `except`.
+local function outside_occupants(room, except)
+	local list, seen = {}, {};
+	for _, occupant in room:each_occupant() do
+		local bare = occupant.bare_jid;
+		if bare and bare ~= except and not seen[bare] and is_internal(jid.host(bare)) ~= true then
+			seen[bare] = true;
+			list[#list + 1] = bare;
+		end
+	end
+	table.sort(list);
+	return list;
+end
+
+-- Ids of the groupchat messages that were scanned for outside delivery
+-- (deliver=true), per room object: only these stay in the history an
+-- outside occupant gets on joining. Kept about as long as the history.
+local function mark_cleared(room, stanza_id)
+	local cleared = room._phi_cleared;
+	if not cleared then
+		cleared = { n = 0, ids = {} };
+		room._phi_cleared = cleared;
+	end
+	if cleared.ids[stanza_id] then return; end
+	cleared.ids[stanza_id] = true;
+	cleared.n = cleared.n + 1;
+	local history = room._history;
+	if cleared.n > 2 * (history and #history or 0) + 50 then
+		local ids, n = {}, 0;
+		for _, entry in ipairs(history or {}) do
+			local hid = entry.stanza and entry.stanza.attr.id;
+			if hid and cleared.ids[hid] then ids[hid] = true; n = n + 1; end
+		end
+		ids[stanza_id] = true;
+		cleared.ids, cleared.n = ids, n + 1;
+	end
+end
+
+-- A new session in a room (muc-occupant-session-new, before mod_muc sends
+-- the history): an occupant outside internal_domains gets no history
+-- message that was only checked as internal chat. Those are dropped from
+-- the room's history (for everyone: the safe side). History that
+-- mod_muc_mam serves from its archive is not filtered here.
+local function withhold_history(event)
+	local room = event.room;
+	local bare = event.occupant and event.occupant.bare_jid or (event.jid and jid.bare(event.jid));
+	if not room or not bare or is_internal(jid.host(bare)) == true then
+		return;
+	end
+	local history = room._history;
+	if not history or #history == 0 then return; end
+	local ids = room._phi_cleared and room._phi_cleared.ids or {};
+	local kept = {};
+	for _, entry in ipairs(history) do
+		local hid = entry.stanza and entry.stanza.attr.id;
+		if hid and ids[hid] then kept[#kept + 1] = entry; end
+	end
+	if #kept < #history then
+		module:log("info", "phi: %d history messages of %s withheld from an occupant on %s (checked as internal chat only)",
+			#history - #kept, room.jid, jid.host(bare) or "?");
+		room._history = kept;
+	end
+end
+
+local watched_muc = {};
+local function watch_muc_host(host)
+	if watched_muc[host] then return; end
+	local h = hosts[host];
+	if not (h and h.modules and type(h.modules.muc) == "table") then return; end
+	watched_muc[host] = true;
+	module:context(host):hook("muc-occupant-session-new", withhold_history, 60);
+	if h.modules.muc_mam then
+		module:log("warn", "%s serves room history from mod_muc_mam: history sent to outside occupants is not filtered", host);
+	end
+end
+for host in pairs(hosts) do watch_muc_host(host); end
+module:hook_global("host-activated", watch_muc_host, -100); -- after the host's modules load
+
+-- The scan ---------------------------------------------------------------
+
+local function scan(request)
+	local reply, err = async.wait_for(ask(request));
+	if not reply then
+		return nil, tostring(err);
+	end
+	if reply.error ~= nil then
+		return nil, "daemon: " .. tostring(reply.error);
+	end
+	return reply;
+end
+
 local function check(event)
 	local origin, stanza = event.origin, event.stanza;
 	if origin.type ~= "c2s" or stanza.attr.type == "error" then
@@ -207,15 +324,46 @@ local function check(event)
 	end
 	local to = stanza.attr.to;
 	local to_host = to and jid.host(to);
-	if is_internal(to_host) then
-		return nil;
-	end
 	local sender = origin.username and (origin.username .. "@" .. origin.host) or origin.host;
+	local from = stanza.attr.from or origin.full_jid;
+
+	-- Recipients of the request: the addressee, or for a room of this
+	-- server the outside occupants it reaches and the room.
+	local recipients;
+	local room, is_local_room = nil, false;
+	if to then room, is_local_room = local_room(to); end
+	if is_local_room then
+		watch_muc_host(to_host);
+		if not room or not from or not room:get_occupant_jid(from) then
+			return nil; -- no such room, or not in it: mod_muc answers
+		end
+		local outside;
+		if stanza.attr.type == "groupchat" then
+			outside = outside_occupants(room, sender);
+		else -- a private message to one occupant (room@host/nick)
+			local occupant = jid.resource(to) and room:get_occupant_by_nick(jid.bare(to) .. "/" .. jid.resource(to));
+			outside = {};
+			if occupant and occupant.bare_jid ~= sender and is_internal(jid.host(occupant.bare_jid)) ~= true then
+				outside[1] = occupant.bare_jid;
+			end
+		end
+		if #outside == 0 and is_internal(to_host) then
+			return nil; -- only internal occupants: internal chat
+		end
+		recipients = outside;
+		recipients[#recipients + 1] = jid.bare(to);
+	else
+		if is_internal(to_host) then
+			return nil;
+		end
+		recipients = { jid.bare(to) };
+	end
+
 	local request = {
 		id = id.short(),
 		channel = "chat",
 		sender = sender,
-		recipients = { jid.bare(to) },
+		recipients = recipients,
 		text = body,
 	};
 	local files = uploaded_files(stanza, body);
@@ -225,14 +373,36 @@ local function check(event)
 	if not async.ready() then
 		return apply_on_error(origin, stanza, "not in an async context");
 	end
-	local reply, err = async.wait_for(ask(request));
-	if not reply then
-		return apply_on_error(origin, stanza, tostring(err));
+	local reply, err = scan(request);
+	-- A room's occupants may change while the scan runs: an outside
+	-- occupant who was not among the recipients means a new scan.
+	local rounds = 1;
+	while reply and reply.deliver == true and is_local_room and stanza.attr.type == "groupchat" do
+		local scanned = {};
+		for _, r in ipairs(recipients) do scanned[r] = true; end
+		local now, new = outside_occupants(room, sender), false;
+		for _, b in ipairs(now) do
+			if not scanned[b] then new = true; end
+		end
+		if not new then break; end
+		if rounds >= 3 then
+			reply, err = nil, "room occupants keep changing";
+			break;
+		end
+		rounds = rounds + 1;
+		recipients = now;
+		recipients[#recipients + 1] = jid.bare(to);
+		request.id, request.recipients = id.short(), recipients;
+		reply, err = scan(request);
 	end
-	if reply.error ~= nil then
-		return apply_on_error(origin, stanza, "daemon: " .. tostring(reply.error));
+	if not reply then
+		return apply_on_error(origin, stanza, err);
 	end
 	if reply.deliver == true then
+		if is_local_room and stanza.attr.type == "groupchat" then
+			if not stanza.attr.id then stanza.attr.id = id.medium(); end
+			mark_cleared(room, stanza.attr.id);
+		end
 		return nil;
 	end
 	local incident = type(reply.incident) == "string" and reply.incident or "-";

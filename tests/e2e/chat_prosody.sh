@@ -4,9 +4,11 @@
 # gateways/prosody/mod_phi.lua, which asks a real phimilter's scan socket;
 # real XMPP clients (python3-slixmpp, tests/lib/xmpp_chat.py) chat through
 # it. Two virtual hosts: example.org (internal_domains) and outside.test
-# (an outside domain). Scenarios: enforce, slow (test delay in the daemon:
-# PHIMILTER_TEST_SCAN_DELAY_MS), monitor (after a SIGUSR1 reload), and
-# phimilter stopped (on_error). TAP lines on stdout; needs root (Prosody's
+# (an outside domain), and a MUC component conference.example.org (internal).
+# Scenarios: enforce, slow (test delay in the daemon:
+# PHIMILTER_TEST_SCAN_DELAY_MS), a room with an outside occupant
+# (tests/lib/xmpp_muc.py), monitor (after a SIGUSR1 reload), and phimilter
+# stopped (on_error). TAP lines on stdout; needs root (Prosody's
 # run_as_root in its private config; nothing system-wide is touched).
 set -u
 top=${PHI_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -43,6 +45,7 @@ write_conf() { # write_conf MODE
 socket = unix:$dir/milter.sock
 scan_socket = unix:$dir/scan.sock
 mode = $1
+user = root
 internal_domains = example.org
 chat_domains = @$top/conf/chat_domains
 social_domains = @$top/conf/social_domains
@@ -92,6 +95,8 @@ phi_config_refresh = 2
 phi_upload_hosts = { "upload.example.org" }
 VirtualHost "example.org"
 VirtualHost "outside.test"
+Component "conference.example.org" "muc"
+  muc_room_locking = false
 EOF
 
 for u in alice@example.org carol@example.org dave@example.org bob@outside.test erin@outside.test; do
@@ -122,6 +127,13 @@ printf 'Patient John Smith, MRN: 4821937, diagnosed with type 2 diabetes mellitu
   >"$dir/data/upload%2eexample%2eorg/http_file_share/Xy9kLm2Pq7Rs4Tu1.bin"
 $PY "$top/tests/lib/xmpp_chat.py" "$port" upload
 [ $? -eq 0 ] || failed=$((failed + 1))
+
+# A room on the internal MUC host with an outside occupant (issue 11).
+$PY "$top/tests/lib/xmpp_muc.py" "$port" "ward7@conference.example.org"
+[ $? -eq 0 ] || failed=$((failed + 1))
+# The room is internal: an external class in the decision comes from bob.
+t 'grep "channel=chat" "$dir/phimilter.log" | grep "verdict=phi action=reject" | grep " external=reject/1" | grep -q " internal="' \
+  "the room message was decided for the outside occupant (external) and the room (internal)"
 
 t 'grep -q "channel=chat" "$dir/phimilter.log"' "phimilter logs the chat decisions with channel=chat"
 t 'grep "channel=chat" "$dir/phimilter.log" | grep -q "verdict=phi action=reject"' "... including the rejected one"
