@@ -64,6 +64,23 @@ INFO
 # the secure portal beside phimilter (issue 10; portal/demo.sh)
 . "$top/portal/demo.sh"
 
+# Started as root, phimilter refuses to run without `user` (issue 7). The
+# demo's files (build/run, the keys) are root's, so it runs as root on
+# purpose: a copy of the config (beside links to its lists) says so.
+if ! grep -Eq '^[[:space:]]*user[[:space:]]*=' "$conf"; then
+  case $conf in
+    "$run"/conf/*) ;; # portal/demo.sh wrote it just now
+    *)
+      mkdir -p "$run/conf"
+      for f in "$(dirname "$conf")"/*; do
+        [ "$f" = "$conf" ] || ln -sfn "$f" "$run/conf/$(basename "$f")"
+      done
+      cp "$conf" "$run/conf/phimilter.conf"
+      conf=$run/conf/phimilter.conf ;;
+  esac
+  printf '\n# --- added by packaging/run-demo.sh: the demo runs as root on purpose\nuser = root\n' >>"$conf"
+fi
+
 rm -f "$PFX_SOCK"
 # In the foreground; umask 000 so Postfix's smtpd (user postfix) may connect
 # to the socket. When it ends (Ctrl-C, or on its own), the EXIT trap of

@@ -49,6 +49,7 @@ CONF=$PFX_DIR/phimilter.conf
 mkdir -p "$PFX_DIR/quarantine"
 pfx_milter_conf "$CONF" <<CONF
 socket = unix:$PFX_SOCK
+user = root
 mode = enforce
 internal_domains = example.org
 social_domains = @$PHI_TOP/conf/social_domains

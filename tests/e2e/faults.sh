@@ -41,6 +41,7 @@ mkdir -p "$PFX_DIR/quarantine"
 conf() { # conf FILE [extra lines]
   pfx_milter_conf "$1" <<CONF
 socket = unix:$PFX_SOCK
+user = root
 mode = enforce
 social_domains = @$PHI_TOP/conf/social_domains
 chat_domains = @$PHI_TOP/conf/chat_domains

@@ -126,6 +126,7 @@ if [ "$(id -u)" = 0 ] && command -v postfix >/dev/null 2>&1 && [ -x "$PHIMILTER"
   mkdir -p "$PFX_DIR/quarantine"
   pfx_milter_conf "$PFX_DIR/phimilter.conf" <<CONF
 socket = unix:$PFX_SOCK
+user = root
 mode = enforce
 internal_domains = example.org
 quarantine_dir = $PFX_DIR/quarantine

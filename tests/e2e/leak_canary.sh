@@ -129,6 +129,7 @@ mk_mime carol@example.org >"$M/mime_int.eml"
 conf() { # conf FILE MODE
   pfx_milter_conf "$1" <<CONF
 socket = unix:$PFX_SOCK
+user = root
 mode = $2
 log_level = debug
 internal_domains = example.org

@@ -77,6 +77,7 @@ phi_msg carol@example.org "Patient follow-up" >"$M/phi_int.eml"
 conf() { # conf FILE MODE [extra lines]
   pfx_milter_conf "$1" <<CONF
 socket = unix:$PFX_SOCK
+user = root
 mode = $2
 internal_domains = example.org
 partner_domains =

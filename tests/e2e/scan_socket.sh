@@ -27,11 +27,19 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# As root the daemon runs as nobody after binding (it refuses root without
+# `user`): the directory is nobody's so that it can re-read its config on
+# reload and remove its sockets on the way out.
+user=
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+  user=nobody; chown nobody "$dir"
+fi
 write_conf() { # write_conf MODE
   cat >"$dir/phimilter.conf" <<EOF
 socket = unix:$dir/milter.sock
 scan_socket = unix:$dir/scan.sock
 mode = $1
+user = $user
 internal_domains = example.org
 chat_domains = @$top/conf/chat_domains @$top/conf/chat_services
 social_domains = @$top/conf/social_domains

@@ -79,6 +79,7 @@ phi_msg carol@example.org >"$M/phi_int.eml"
 CONF=$PFX_DIR/phimilter.conf
 pfx_milter_conf "$CONF" <<CONF
 socket = unix:$PFX_SOCK
+user = root
 mode = enforce
 internal_domains = example.org
 social_domains = @$PHI_TOP/conf/social_domains

@@ -65,7 +65,7 @@ pfx_init() { # pfx_init [DIR]: a new temporary work dir (removed at exit), or DI
   mkdir -p "$PFX_ETC" "$PFX_SPOOL" "$PFX_DATA" "$PFX_SINK" "$PFX_DIR/sock"
   # phimilter makes its socket mode 0660: a set-group-id directory of group
   # postfix gives the socket that group, so Postfix's smtpd and cleanup
-  # (user postfix) may connect while phimilter runs as root
+  # (user postfix) may connect whichever user phimilter runs as
   chgrp postfix "$PFX_DIR/sock" 2>/dev/null
   chmod 2755 "$PFX_DIR/sock"
   chown postfix: "$PFX_DATA" 2>/dev/null
@@ -239,7 +239,9 @@ pfx_postfix_stop() {
 
 # pfx_milter_conf FILE: the base test config (enforce), then the key = value
 # lines read from stdin (later lines win where the daemon allows repeats; give
-# a key only once to be safe).
+# a key only once to be safe). Started as root, phimilter refuses to run
+# without a `user` line: the tests say `user = root` (their files are root's)
+# or name an unprivileged user (tests/e2e/privilege.sh).
 pfx_milter_conf() {
   {
     echo "# phimilter test config (tests/lib/pfx.sh)"

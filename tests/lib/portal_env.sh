@@ -26,6 +26,7 @@ portal_env_start() {
   PORTAL_CONF=$PFX_DIR/portal.conf
   pfx_milter_conf "$PORTAL_CONF" <<CONF
 socket = unix:$PFX_SOCK
+user = root
 mode = enforce
 internal_domains = example.org
 quarantine_dir = $PORTAL_QDIR

@@ -27,6 +27,7 @@ pfx_init
 mkdir -p "$PFX_DIR/quarantine"
 pfx_milter_conf "$PFX_DIR/phimilter.conf" <<CONF
 socket = unix:$PFX_SOCK
+user = root
 mode = enforce
 internal_domains = example.org
 social_domains = @$PHI_TOP/conf/social_domains
