@@ -5,10 +5,11 @@
  *   phimilter [-c CONFIG] [-p SOCKET] [-f] [-n] [-V]
  *
  * Start-up order (STYLE.md section 9): load and check the config (fatal on
- * error), register, open the socket (smfi_opensocket removes a stale unix
- * socket, so errors show now and not at the first connection), set socket
- * mode and owner, daemonize, pid file, drop privileges, block signals in
- * every thread, start the reload thread, smfi_main.
+ * error), refuse root unless `user` names it, register, open the socket
+ * (smfi_opensocket removes a stale unix socket, so errors show now and not
+ * at the first connection), set socket mode and owner, daemonize, pid
+ * file, drop privileges, block signals in every thread, start the reload
+ * thread, smfi_main. umask 077 from the first line.
  * Signals: SIGUSR1 reloads (our thread, sigwait). SIGTERM/SIGHUP stop and
  * SIGINT aborts: libmilter's own signal thread handles those; smfi_main
  * then returns and we wait for open messages before exiting.
@@ -138,12 +139,24 @@ static void write_pid_file(const char *path)
 
 	if (!path || !*path)
 		return;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		fatal("pid_file %s: %s", path, strerror(errno));
 	n = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
 	if (write(fd, buf, (size_t)n) != n || close(fd) != 0)
 		fatal("pid_file %s: %s", path, strerror(errno));
+}
+
+/* A filter that reads every outbound message should not hold root while it
+ * parses hostile attachments: started as root, it needs `user` to say whom to
+ * become, or `user = root` to say that root is meant. Checked before the
+ * socket is opened and before the fork, so the caller sees exit 1. */
+static void refuse_root_by_default(const char *user)
+{
+	if (geteuid() == 0 && !*user)
+		fatal("running as root: set `user = USER` in %s to drop privileges after binding, "
+		      "or `user = root` to run as root on purpose",
+		      conf_path);
 }
 
 /* Drop to `user`: supplementary groups, gid, uid, each fatal on failure,
@@ -153,11 +166,8 @@ static void drop_privileges(const char *user, const char *sock_path)
 {
 	struct passwd *pw;
 
-	if (!*user) {
-		if (geteuid() == 0)
-			LOG_AT(LOG_WARNING, "running as root: set `user` in the configuration to drop privileges");
-		return;
-	}
+	if (!*user)
+		return; /* not root: refuse_root_by_default let it through */
 	if (!(pw = getpwnam(user)))
 		fatal("user %s: no such user", user);
 	if (geteuid() != 0) {
@@ -166,8 +176,10 @@ static void drop_privileges(const char *user, const char *sock_path)
 			       (long)geteuid());
 		return;
 	}
-	if (pw->pw_uid == 0)
-		return; /* user = root: explicitly asked for */
+	if (pw->pw_uid == 0) {
+		LOG_AT(LOG_NOTICE, "running as root: `user = %s` asks for it", user);
+		return;
+	}
 	/* Owner only: the group stays what the socket directory gave it (a
 	 * set-group-id directory of the MTA's group lets the MTA connect). */
 	if (sock_path && chown(sock_path, pw->pw_uid, (gid_t)-1) != 0)
@@ -286,6 +298,10 @@ int main(int argc, char **argv)
 	char *abs_conf = NULL, *sock_copy = NULL;
 	mode_t old_umask;
 
+	/* Everything the daemon writes (audit log, store, metrics, pid file)
+	 * is for its own user only, whatever umask it was started with; the
+	 * sockets get their 0660 explicitly. */
+	umask(077);
 	while ((opt = getopt(argc, argv, "c:p:fnVh")) != -1) {
 		switch (opt) {
 		case 'c': conf_path = optarg; break;
@@ -318,6 +334,7 @@ int main(int argc, char **argv)
 	}
 	log_open(c->syslog_facility, foreground);
 	log_set_level(c->log_level);
+	refuse_root_by_default(c->user);
 	/* A copy: the config is freed at shutdown, the socket path is needed then. */
 	if (!(sock_copy = strdup(sock_opt ? sock_opt : c->socket)))
 		fatal("out of memory");
