@@ -28,6 +28,7 @@
 #include "conf.h"
 #include "phi/finding.h"
 #include "phi/status.h"
+#include "policy.h"
 #include "qcrypt.h"
 
 struct conf_parse {
@@ -727,6 +728,68 @@ static void build_engine(struct conf_parse *p)
 	}
 }
 
+/* A problem of the policy that needs the rest of the config, reported at
+ * the rule's line of the policy file. */
+static void policy_error(struct conf_parse *p, const struct policy_rule *r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void policy_error(struct conf_parse *p, const struct policy_rule *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	p->nerr++;
+	if (!p->errs)
+		return;
+	fprintf(p->errs, "%s:%u: rule '%s': ", p->c->policy->source, r->line, r->name);
+	va_start(ap, fmt);
+	vfprintf(p->errs, fmt, ap);
+	va_end(ap);
+	fputc('\n', p->errs);
+}
+
+/* The policy: policy_file, or the built-in rules when it is empty. Loaded
+ * even after other errors so that one -n run shows every problem; its
+ * own problems are FILE:LINE lines of the policy file. Then what only the
+ * config can tell: officer notices need privacy_officer, and a notice
+ * template must exist in templates/ beside this file. */
+static void load_policy(struct conf_parse *p)
+{
+	struct conf *c = p->c;
+	size_t i;
+
+	if (*c->policy_file)
+		c->policy = policy_load(c->policy_file, c->dir, p->errs);
+	else
+		c->policy = policy_parse(policy_default_text, strlen(policy_default_text), "built-in", c->dir,
+		                         p->errs);
+	if (!c->policy) {
+		p->nerr++;
+		return;
+	}
+	for (i = 0; i < c->policy->n; i++) {
+		const struct policy_rule *r = &c->policy->rule[i];
+
+		if (r->notify_officer && !*c->privacy_officer)
+			policy_error(p, r, "notify_officer = yes, but privacy_officer is not set in %s", p->file);
+		if (r->notice) {
+			struct stat st;
+			size_t n = strlen(c->dir) + strlen(r->notice) + 12;
+			char *t = malloc(n);
+
+			if (!t) {
+				policy_error(p, r, "out of memory");
+				continue;
+			}
+			snprintf(t, n, "%s/templates/%s", c->dir, r->notice);
+			if (stat(t, &st) != 0)
+				policy_error(p, r, "notice template %s: %s", t, strerror(errno));
+			else if (!S_ISREG(st.st_mode))
+				policy_error(p, r, "notice template %s: not a regular file", t);
+			free(t);
+		}
+	}
+}
+
 static void conf_free(struct conf *c)
 {
 	size_t i;
@@ -748,6 +811,7 @@ static void conf_free(struct conf *c)
 		}
 	}
 	phi_engine_free(c->engine);
+	policy_free(c->policy);
 	qcrypt_wipe(c->quarantine_key, sizeof c->quarantine_key);
 	qcrypt_wipe(c->portal_key, sizeof c->portal_key);
 	free(c->path);
@@ -805,6 +869,7 @@ int conf_load(const char *path, struct conf **out, FILE *errs)
 	} else {
 		parse_file(&p, f);
 		fclose(f);
+		load_policy(&p);
 	}
 	if (p.nerr == 0)
 		build_engine(&p);

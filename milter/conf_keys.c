@@ -74,6 +74,32 @@ static int parse_duration(struct conf_parse *p, const struct conf_key *k, const 
 	return conf_parse_uint(p, k, num);
 }
 
+/* An address (privacy_officer): empty, or user@domain with a real domain,
+ * because phimilter mails it and a typo would lose every officer notice. */
+static int parse_address(struct conf_parse *p, const struct conf_key *k, const char *val)
+{
+	char dom[256];
+	const char *at = strrchr(val, '@'), *c;
+
+	if (*val) {
+		for (c = val; *c; c++)
+			if ((unsigned char)*c <= 0x20 || (unsigned char)*c >= 0x7f || strchr("<>()[],;:\\\"", *c)) {
+				conf_error(p, "%s: want one address user@domain (no name, no <>)", k->name);
+				return -1;
+			}
+		if (!at || at == val || strlen(at + 1) >= sizeof dom || strchr(val, '@') != at) {
+			conf_error(p, "%s: want one address user@domain", k->name);
+			return -1;
+		}
+		strcpy(dom, at + 1);
+		if (conf_domain_normalise(dom) != 0) {
+			conf_error(p, "%s: bad domain after '@'", k->name);
+			return -1;
+		}
+	}
+	return conf_parse_str(p, k, val);
+}
+
 static const struct conf_enum sender_notice_names[] = {
 	{ "internal", CONF_SN_INTERNAL }, { "all", CONF_SN_ALL }, { "none", CONF_SN_NONE }, { NULL, 0 }
 };
@@ -108,6 +134,8 @@ const struct conf_key conf_keys[] = {
 	{ "portal_link_days", CONF_T_UINT, "14", conf_parse_uint, F(portal_link_days), 1, 3650, NULL, 1 },
 	{ "audit_log", CONF_T_PATH, "", conf_parse_path, F(audit_log), 0, 0, NULL, 1 },
 	{ "sender_notice", CONF_T_ENUM, "internal", conf_parse_enum, F(sender_notice), 0, 0, sender_notice_names, 1 },
+	{ "policy_file", CONF_T_FILE, "", conf_parse_path, F(policy_file), 0, 0, NULL, 1 },
+	{ "privacy_officer", CONF_T_STR, "", parse_address, F(privacy_officer), 0, 0, NULL, 1 },
 	{ "notice_from", CONF_T_STR, "phimilter-noreply@example.org", conf_parse_str, F(notice_from), 0, 0, NULL, 1 },
 
 	/* phiportal (issue 10) */
