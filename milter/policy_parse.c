@@ -989,6 +989,9 @@ struct policy *policy_parse(const char *text, size_t len, const char *name, cons
 		perr(&st, st.name, 0, "larger than %u bytes (1 MiB)", POLICY_MAX_BYTES);
 		len = 0;
 	}
+	/* A UTF-8 byte order mark, as Windows editors write it, is no text. */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		off = 3;
 	while (off < len) {
 		const char *s = text + off, *nl = memchr(s, '\n', len - off);
 		size_t n = nl ? (size_t)(nl - s) : len - off;

@@ -424,6 +424,9 @@ static void comments_quotes_crlf(void)
 	T_EQ_STR(p->rule[0].tag_subject, "[PHI]#x", "# not after white space is no comment");
 	policy_free(p);
 
+	p = parse("\xef\xbb\xbfrule bom\r\n action = tag\r\n");
+	T_OK(p != NULL && p->n == 1 && strcmp(p->rule[0].name, "bom") == 0, "a UTF-8 byte order mark is skipped");
+	policy_free(p);
 	p = parse("");
 	T_OK(p != NULL && p->n == 0, "empty text: a policy with no rules");
 	policy_free(p);
