@@ -134,6 +134,9 @@ $PY "$top/tests/lib/xmpp_muc.py" "$port" "ward7@conference.example.org"
 # The room is internal: an external class in the decision comes from bob.
 t 'grep "channel=chat" "$dir/phimilter.log" | grep "verdict=phi action=reject" | grep " external=reject/1" | grep -q " internal="' \
   "the room message was decided for the outside occupant (external) and the room (internal)"
+# The slow room message: scanned for bob, then again once erin had joined.
+t '[ "$(grep "channel=chat" "$dir/phimilter.log" | grep " internal=" | grep -c " ms=[4-9][0-9][0-9][0-9] ")" -eq 2 ]' \
+  "an outside occupant joining during the scan means a second scan before the broadcast"
 
 t 'grep -q "channel=chat" "$dir/phimilter.log"' "phimilter logs the chat decisions with channel=chat"
 t 'grep "channel=chat" "$dir/phimilter.log" | grep -q "verdict=phi action=reject"' "... including the rejected one"

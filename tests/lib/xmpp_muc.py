@@ -14,7 +14,11 @@ subdomain of the internal domain example.org). alice and carol
   - bob leaves: the same message now reaches carol (internal room);
   - bob joins again: the room's history he gets holds the clean message
     (scanned while he was in the room) but not the patient message (only
-    ever checked as internal chat).
+    ever checked as internal chat);
+  - while a message of alice's waits on a slow scan (the daemon's test
+    delay), erin@outside.test joins: the module scans it again with her
+    among the recipients before the room broadcasts it (the shell test
+    counts the two scans in phimilter's log), and she gets it.
 Synthetic patient data only; nothing of it is printed.
 """
 import asyncio
@@ -30,6 +34,7 @@ PHI = ("Patient John Smith, MRN: 4821937, diagnosed with type 2 diabetes "
        "mellitus (E11.9). Please review before the visit.")
 CLEAN = "Team lunch moved to 12:30, same room."
 PM_PHI = PHI + " (direct)"
+SLOW = "Handover at 7 as usual. phimilter-test-delay"
 
 results = []
 
@@ -104,7 +109,7 @@ def roster(c, room):
 
 async def main():
     port, room = int(sys.argv[1]), sys.argv[2]
-    names = ["alice@example.org", "carol@example.org", "bob@outside.test"]
+    names = ["alice@example.org", "carol@example.org", "bob@outside.test", "erin@outside.test"]
     cl = {}
     try:
         for n in names:
@@ -165,6 +170,17 @@ async def main():
     check(b.history(CLEAN), "bob joins again and gets the room's history (the clean message)")
     check(not b.history(PHI) and not b.live(PHI),
           "... without the patient message that was only checked as internal chat")
+
+    # An outside occupant joins while a message waits on its scan.
+    t0 = time.monotonic()
+    a.send_message(mto=room, mbody=SLOW, mtype="groupchat")
+    await asyncio.sleep(1.0)
+    await join(cl["erin"], room, "erin")
+    check(await wait_until(lambda: cl["erin"].live(SLOW, room + "/alice"), 20),
+          "erin joins while alice's message waits on a slow scan, and gets it once scanned again")
+    check(time.monotonic() - t0 > 6, "... after two slow scans (%.1f s)" % (time.monotonic() - t0))
+    check(await wait_until(lambda: carol.live(SLOW, room + "/alice") and b.live(SLOW, room + "/alice"), 5),
+          "... and so do carol and bob")
 
     for c in cl.values():
         c.disconnect()
