@@ -119,6 +119,12 @@ struct conf {
 	                               over it a message gets on_error (tempfail) */
 	char *user;                 /* run as this user after opening the socket; "" = do not drop */
 	char *privacy_contact;      /* who senders should call, shown in rejections */
+	char *privacy_officer;      /* address that rules with notify_officer notify; "" = none */
+
+	/* Policy (policy.h). */
+	char *policy_file;          /* absolute, "" = the built-in rules */
+	struct policy *policy;      /* owned: parsed policy_file (or the built-in text); never
+	                               NULL in a loaded config */
 
 	/* Scanning. */
 	struct phi_limits limits;   /* every cap on untrusted input (max_message_bytes ...) */

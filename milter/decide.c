@@ -7,7 +7,9 @@
  * content, file names or addresses' local parts.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "decide.h"
 #include "log.h"
 
@@ -58,54 +60,165 @@ static void unscannable_flags(const struct phi_scan *s, int *limit, int *other, 
 		*limit = 1;
 }
 
-void decide_message(const struct conf *c, const struct mctx *m, const struct phi_scan *s,
-                    struct decide_result *out)
+/* Kind of attachment a part is, for `attachment =` rules; 0 = body text
+ * or a container. Inline images count: they are posted all the same. */
+static unsigned part_kind(const struct phi_part *p)
 {
-	struct policy_input in;
+	switch (p->format) {
+	case PHI_FMT_IMAGE: return POLICY_A_IMAGE;
+	case PHI_FMT_PDF: return POLICY_A_PDF;
+	case PHI_FMT_DOCX: case PHI_FMT_XLSX: case PHI_FMT_PPTX: case PHI_FMT_ODT:
+	case PHI_FMT_ODS: case PHI_FMT_ODP: case PHI_FMT_RTF:
+		return POLICY_A_OFFICE;
+	case PHI_FMT_ZIP: case PHI_FMT_GZIP: return POLICY_A_ARCHIVE;
+	case PHI_FMT_HL7V2: case PHI_FMT_FHIR: case PHI_FMT_CCDA: case PHI_FMT_DICOM:
+		return POLICY_A_CLINICAL;
+	case PHI_FMT_AUDIO: return POLICY_A_AUDIO;
+	case PHI_FMT_VIDEO: return POLICY_A_VIDEO;
+	case PHI_FMT_BINARY: return POLICY_A_BINARY;
+	case PHI_FMT_RFC822: case PHI_FMT_MULTIPART: case PHI_FMT_HEADER: return 0;
+	default: return p->attachment ? POLICY_A_TEXT : 0;
+	}
+}
+
+void decide_facts(const struct conf *c, const struct mctx *m, const struct phi_scan *s,
+                  struct policy_facts *f)
+{
+	const struct phi_doc *doc = phi_scan_doc(s);
+	const unsigned *counts = phi_scan_type_counts(s);
+	size_t i, n = phi_scan_nfindings(s);
+	int t, timeout;
+
+	memset(f, 0, sizeof *f);
+	f->verdict = phi_scan_verdict(s);
+	unscannable_flags(s, &f->unscannable_limit, &f->unscannable_other, &timeout);
+	for (t = 0; t < PHI_T__COUNT; t++)
+		if (counts && counts[t])
+			f->types |= 1ull << t;
+	for (i = 0; i < n; i++) {
+		const struct phi_finding *fd = phi_scan_finding(s, i);
+
+		if ((int)fd->type >= 0 && fd->type < PHI_T__COUNT && f->max_conf[fd->type] < fd->confidence)
+			f->max_conf[fd->type] = (unsigned char)fd->confidence;
+	}
+	/* Findings past max_findings are only counted: assume them sure. */
+	for (t = 0; t < PHI_T__COUNT; t++)
+		if ((f->types & (1ull << t)) && !f->max_conf[t])
+			f->max_conf[t] = PHI_CONF_HIGH;
+	for (i = 0; doc && i < phi_doc_nparts(doc); i++)
+		f->attach |= part_kind(phi_doc_part(doc, i));
+	f->sender = m->sender;
+	f->subject = m->subject;
+	f->mode = c->mode;
+	f->portal = c->portal_url[0] && c->have_portal_key && c->have_quarantine_key;
+	f->store = c->have_quarantine_key || c->quarantine_method == CONF_QM_MTA_HOLD;
+	f->blocked_quarantine = c->blocked_action == CONF_BLOCK_QUARANTINE;
+	f->secure = f->portal && m->subject && c->secure_keyword[0] && strcasestr(m->subject, c->secure_keyword);
+}
+
+/* Does the message answer a thread or list of a social network or chat
+ * tool (In-Reply-To, References, List-*)? Returns DEST_SOCIAL, DEST_CHAT,
+ * or DEST_EXTERNAL when not. A reply to a notification goes to an address
+ * the network makes up, often on a domain no list knows; the message ids
+ * and list headers it answers still carry the network's own domain. */
+static enum dest_class thread_class(const struct conf *c, const char *refs)
+{
+	enum dest_class best = DEST_EXTERNAL;
+	unsigned seen = 0;
+	const char *p;
+
+	for (p = refs; p && *p && seen < 64; p++) {
+		char addr[300] = "x@";
+		size_t o = 2;
+		const char *q;
+		enum dest_class d;
+
+		if (*p == '@')
+			q = p + 1;
+		else if (strncmp(p, "://", 3) == 0)
+			q = p + 3;
+		else
+			continue;
+		while ((*q == '.' || *q == '-' || (*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'z') ||
+		        (*q >= 'A' && *q <= 'Z')) && o + 1 < sizeof addr)
+			addr[o++] = *q++;
+		addr[o] = 0;
+		seen++;
+		if (o == 2)
+			continue;
+		d = dest_classify(c, addr);
+		if (d == DEST_SOCIAL)
+			return DEST_SOCIAL;
+		if (d == DEST_CHAT)
+			best = DEST_CHAT;
+	}
+	return best;
+}
+
+/* Fold one recipient's decision into the message's. */
+static void fold(struct decide_result *out, enum dest_class dest, const struct policy_decision *pd, int *first)
+{
+	if (++out->rcpts[dest] == 1 || pd->would > out->class_action[dest])
+		out->class_action[dest] = pd->would;
+	if (pd->would >= POLICY_REDIRECT)
+		out->blocked[dest]++;
+	if (*first || pd->would > out->would) {
+		out->would = pd->would;
+		out->worst = *pd;
+	}
+	if (*first || pd->action > out->action)
+		out->action = pd->action;
+	if (pd->rule && pd->rule->notify_officer)
+		out->notify_officer = 1;
+	*first = 0;
+}
+
+int decide_message(const struct conf *c, const struct mctx *m, const struct phi_scan *s,
+                   struct decide_result *out)
+{
+	struct policy_facts f;
 	struct policy_decision pd;
+	enum dest_class thread;
 	size_t i;
-	int d, first = 1;
+	int first = 1;
 
 	memset(out, 0, sizeof *out);
 	out->verdict = phi_scan_verdict(s);
 	unscannable_flags(s, &out->unscannable_limit, &out->unscannable_other, &out->timed_out);
-	for (i = 0; i < m->nrcpt; i++)
-		out->rcpts[dest_classify(c, m->rcpts[i])]++;
-	out->rcpts[DEST_EXTERNAL] += (unsigned)m->rcpt_dropped;
+	decide_facts(c, m, s, &f);
+	out->secure = f.secure;
+	thread = thread_class(c, m->thread_refs);
+	out->social_thread = thread != DEST_EXTERNAL;
+	if (m->nrcpt && !(out->rcpt = calloc(m->nrcpt, sizeof *out->rcpt)))
+		return -1;
+	out->nrcpt = m->nrcpt;
+	for (i = 0; i < m->nrcpt; i++) {
+		enum dest_class d = dest_classify(c, m->rcpts[i]);
 
-	memset(&in, 0, sizeof in);
-	in.verdict = out->verdict;
-	in.unscannable_limit = out->unscannable_limit;
-	in.unscannable_other = out->unscannable_other;
-	in.mode = c->mode;
-	in.portal = c->portal_url[0] && c->have_portal_key && c->have_quarantine_key;
-	in.quarantine = c->blocked_action == CONF_BLOCK_QUARANTINE &&
-	                (c->have_quarantine_key || c->quarantine_method == CONF_QM_MTA_HOLD);
-	in.secure = m->subject && c->secure_keyword[0] && strcasestr(m->subject, c->secure_keyword);
-	out->secure = in.secure && in.portal;
-	out->action = out->would = POLICY_ACCEPT;
-	for (d = 0; d < DEST__COUNT; d++) {
-		if (!out->rcpts[d])
-			continue;
-		in.dest = (enum dest_class)d;
-		policy_decide(&in, &pd);
-		out->class_action[d] = pd.would;
-		if (pd.would >= POLICY_REDIRECT)
-			out->blocked[d] = out->rcpts[d];
-		if (first || pd.would > out->would) {
-			out->would = pd.would;
-			out->worst = pd;
-		}
-		if (pd.action > out->action)
-			out->action = pd.action;
-		first = 0;
+		if (d == DEST_EXTERNAL && out->social_thread)
+			d = thread;
+		policy_eval(c->policy, &f, d, m->rcpts[i], &out->rcpt[i].pd);
+		out->rcpt[i].dest = d;
+		out->nact[out->rcpt[i].pd.action]++;
+		fold(out, d, &out->rcpt[i].pd, &first);
+		if (out->rcpt[i].pd.action == POLICY_TAG && !out->tag_subject && out->rcpt[i].pd.rule)
+			out->tag_subject = out->rcpt[i].pd.rule->tag_subject;
 	}
-	if (first) { /* no recipient at all: judge as external, the safe side */
-		in.dest = DEST_EXTERNAL;
-		policy_decide(&in, &pd);
-		out->would = pd.would;
-		out->action = pd.action;
-		out->worst = pd;
+	/* Recipients past MCTX_MAX_RCPTS were not kept: judge them as an
+	 * unknown outside address (the safe side), and so too a message
+	 * without any recipient. */
+	if (m->rcpt_dropped || !m->nrcpt) {
+		enum dest_class d = out->social_thread ? thread : DEST_EXTERNAL;
+
+		policy_eval(c->policy, &f, d, "", &pd);
+		fold(out, d, &pd, &first);
+		out->rcpts[d] += m->rcpt_dropped ? (unsigned)m->rcpt_dropped - 1 : 0;
+		if (!m->rcpt_dropped)
+			out->rcpts[d]--; /* no recipient: judged, not counted */
+	}
+	if (out->worst.rule) {
+		out->notify_sender = out->worst.rule->notify_sender;
+		out->notice_template = out->worst.rule->notice;
 	}
 	decide_types(phi_scan_type_counts(s), '=', ", ", out->findings_hdr, sizeof out->findings_hdr);
 	decide_types(phi_scan_type_counts(s), ':', ",", out->types, sizeof out->types);
@@ -113,6 +226,14 @@ void decide_message(const struct conf *c, const struct mctx *m, const struct phi
 		out->findings_hdr[0] = 0;
 	if (out->would >= POLICY_REDIRECT)
 		reply_incident_id(out->incident, sizeof out->incident);
+	return 0;
+}
+
+void decide_free(struct decide_result *d)
+{
+	free(d->rcpt);
+	d->rcpt = NULL;
+	d->nrcpt = 0;
 }
 
 void decide_reply(const struct conf *c, const struct phi_scan *s, const struct decide_result *d,
@@ -189,7 +310,7 @@ void decide_log_line(const struct conf *c, const struct mctx *m, const struct ph
 	         " size=%zu%s parts=%zu ms=%lu incident=%s",
 	         m->queue_id, conf_mode_name(c->mode), phi_verdict_name(d->verdict),
 	         policy_action_name(d->action), policy_action_name(d->would),
-	         d->worst.rule ? d->worst.rule : "-", classes, types, unsc, m->size,
+	         d->worst.rule_name ? d->worst.rule_name : "-", classes, types, unsc, m->size,
 	         m->truncated ? " truncated=1" : "", phi_doc_nparts(phi_scan_doc(s)), ms,
 	         d->incident[0] ? d->incident : "-");
 }

@@ -28,12 +28,12 @@
 #include "phi/report.h"
 #include "phi/status.h"
 #include "reply.h"
+#include "scan_slots.h"
 
 #define SR_MAX_ATTACHMENTS 1000
 #define SR_SHORT_MAX 1024        /* op, channel, content_type, filename: longest kept */
 
 static unsigned test_delay_ms;
-static unsigned active_scans;    /* atomic: scan-socket scans running now (max_scans) */
 
 void scan_request_set_test_delay(unsigned ms)
 {
@@ -445,9 +445,8 @@ static int scan_and_decide(const struct sr_req *r, struct conf *c, const char *q
 	struct phi_input_part *parts = NULL;
 	struct phi_scan *s = NULL;
 	struct mctx *m = NULL;
-	struct decide_result d;
+	struct decide_result d = { 0 };
 	size_t np = 0, i;
-	unsigned n;
 	double t0 = now_ms();
 	char line[1200];
 	int rc, ret = -1;
@@ -468,11 +467,9 @@ static int scan_and_decide(const struct sr_req *r, struct conf *c, const char *q
 		parts[np].content_type = r->att[i].content_type.d ? (const char *)r->att[i].content_type.d : NULL;
 		parts[np].attachment = 1;
 	}
-	/* The same cap on concurrent scans as mail (max_scans), counted apart:
+	/* One cap on concurrent scans for mail and chat together (max_scans):
 	 * over it the request gets on_error, as a message would. */
-	n = __atomic_add_fetch(&active_scans, 1, __ATOMIC_ACQ_REL);
-	if (n > c->max_scans) {
-		__atomic_sub_fetch(&active_scans, 1, __ATOMIC_ACQ_REL);
+	if (scan_slot_take(c->max_scans) != 0) {
 		ret = on_error_reply(r, c, qid, "max_scans", out, outlen);
 		goto out;
 	}
@@ -482,7 +479,7 @@ static int scan_and_decide(const struct sr_req *r, struct conf *c, const char *q
 		usleep(test_delay_ms * 1000u);
 	s = phi_scan_new(c->engine, &c->limits, NULL, NULL);
 	rc = s ? phi_scan_parts(s, parts, np) : PHI_ENOMEM;
-	__atomic_sub_fetch(&active_scans, 1, __ATOMIC_ACQ_REL);
+	scan_slot_give();
 	if (rc != PHI_OK) {
 		LOG_AT(LOG_WARNING, "%s: scan failed: %s", qid, phi_strerror(rc));
 		ret = on_error_reply(r, c, qid, "scan", out, outlen);
@@ -499,7 +496,10 @@ static int scan_and_decide(const struct sr_req *r, struct conf *c, const char *q
 		if (mctx_add_rcpt(m, (const char *)r->rcpts[i].d) != 0)
 			goto out;
 	m->size = reqlen;
-	decide_message(c, m, s, &d);
+	if (decide_message(c, m, s, &d) != 0) {
+		ret = on_error_reply(r, c, qid, "out_of_memory", out, outlen);
+		goto out;
+	}
 	if (d.timed_out) {
 		ret = on_error_reply(r, c, qid, "timeout", out, outlen);
 		goto out;
@@ -508,6 +508,7 @@ static int scan_and_decide(const struct sr_req *r, struct conf *c, const char *q
 	LOG_AT(LOG_INFO, "%s channel=%s", line, r->channel);
 	ret = decision_reply(r, c, s, &d, out, outlen);
 out:
+	decide_free(&d);
 	mctx_free(m);
 	phi_scan_free(s);
 	free(parts);

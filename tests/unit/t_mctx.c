@@ -157,7 +157,11 @@ static void test_decide_truncated(void)
 	T_OK(s != NULL, "scan created");
 	phi_scan_mark_truncated(s, "limit max_message_bytes");
 	T_EQ_INT(phi_scan_message(s, m->msg.data, m->msg.len), 0, "truncated message scans");
-	decide_message(c, m, s, &d);
+	T_EQ_INT(decide_message(c, m, s, &d), 0, "decided");
+	T_EQ_INT(d.nrcpt, 2, "one decision per recipient");
+	T_OK(d.rcpt[0].dest == DEST_INTERNAL && d.rcpt[0].pd.action == POLICY_TAG, "recipient 1: internal, tag");
+	T_OK(d.rcpt[1].dest == DEST_EXTERNAL && d.rcpt[1].pd.action == POLICY_REJECT, "recipient 2: external, reject");
+	T_OK(d.nact[POLICY_TAG] == 1 && d.nact[POLICY_REJECT] == 1, "recipients per action counted");
 	T_EQ_INT(d.unscannable_limit, 1, "truncation is an unscannable limit");
 	T_EQ_INT(d.rcpts[DEST_INTERNAL], 1, "one internal recipient");
 	T_EQ_INT(d.rcpts[DEST_EXTERNAL], 1, "one external recipient");
@@ -176,6 +180,7 @@ static void test_decide_truncated(void)
 	T_OK(strstr(line, "unscannable=max_message_bytes") && strstr(line, "truncated=1"), "log line: unscannable reason");
 	T_OK(!strstr(line, "SecretSubjectWord") && !strstr(line, "inside") && !strstr(line, "outside"),
 	     "log line: no subject, no local parts");
+	decide_free(&d);
 	phi_scan_free(s);
 
 	/* monitor: the same message is only tagged */
@@ -186,6 +191,7 @@ static void test_decide_truncated(void)
 	phi_scan_message(s, m->msg.data, m->msg.len);
 	decide_message(m->conf, m, s, &d);
 	T_OK(d.action == POLICY_TAG && d.would == POLICY_REJECT, "monitor: tag, would reject");
+	decide_free(&d);
 	phi_scan_free(s);
 
 	/* portal configured: policy says redirect, applied (and logged) as reject */
@@ -204,10 +210,11 @@ static void test_decide_truncated(void)
 				T_OK(d.action == POLICY_REJECT && d.would == POLICY_REJECT &&
 				     d.class_action[DEST_EXTERNAL] == POLICY_REJECT,
 				     "portal set, phi to external: redirect is applied and logged as reject");
-				T_EQ_STR(d.worst.rule, "default.external.phi", "rule of the external phi cell");
+				T_EQ_STR(d.worst.rule_name, "default.external.phi", "rule of the external phi cell");
 			} else {
 				printf("ok %d - # SKIP detectors do not call the sample phi yet\n", ++tap_n);
 			}
+			decide_free(&d);
 			phi_scan_free(s);
 			conf_release(pc);
 		}
@@ -223,6 +230,7 @@ static void test_decide_truncated(void)
 	decide_message(m->conf, m, s, &d);
 	T_EQ_STR(policy_action_name(d.action), "accept", "clean external mail is accepted");
 	T_EQ_STR(d.incident, "", "no incident id when nothing is blocked");
+	decide_free(&d);
 	phi_scan_free(s);
 
 	/* no recipients at all: judged as external */
@@ -232,6 +240,33 @@ static void test_decide_truncated(void)
 	phi_scan_message(s, (const unsigned char *)"", 0);
 	decide_message(m->conf, m, s, &d);
 	T_EQ_STR(policy_action_name(d.action), "reject", "no recipients: judged as external");
+	decide_free(&d);
+	phi_scan_free(s);
+
+	/* a reply into a social network's thread: the odd reply address is social */
+	mctx_begin(m, load("internal_domains = example.org\nsocial_domains = facebookmail.com\n"));
+	mctx_add_rcpt(m, "<reply+AbC123@m.unusual-relay.example>");
+	mctx_add_rcpt(m, "<colleague@example.org>");
+	mctx_add_header(m, "In-Reply-To", "<notif.98765@facebookmail.com>");
+	mctx_add_body(m, (const unsigned char *)"see you at noon\r\n", 17);
+	s = phi_scan_new(m->conf->engine, &m->conf->limits, NULL, NULL);
+	phi_scan_message(s, m->msg.data, m->msg.len);
+	T_EQ_INT(decide_message(m->conf, m, s, &d), 0, "social thread: decided");
+	T_OK(d.social_thread && d.rcpt[0].dest == DEST_SOCIAL, "In-Reply-To at a social domain: the reply address is social");
+	T_EQ_INT(d.rcpt[1].dest, DEST_INTERNAL, "social thread: an internal recipient stays internal");
+	T_EQ_INT(d.rcpts[DEST_SOCIAL], 1, "social thread: counted as social");
+	decide_free(&d);
+	phi_scan_free(s);
+	mctx_begin(m, load("internal_domains = example.org\nsocial_domains = facebookmail.com\n"));
+	mctx_add_rcpt(m, "<reply+AbC123@m.unusual-relay.example>");
+	mctx_add_header(m, "References", "<a@mail.example.net> <b@facebookmail.com.evil.example>");
+	mctx_add_header(m, "List-Unsubscribe", "<https://lists.example.net/u>");
+	mctx_add_body(m, (const unsigned char *)"see you at noon\r\n", 17);
+	s = phi_scan_new(m->conf->engine, &m->conf->limits, NULL, NULL);
+	phi_scan_message(s, m->msg.data, m->msg.len);
+	T_EQ_INT(decide_message(m->conf, m, s, &d), 0, "ordinary thread: decided");
+	T_OK(!d.social_thread && d.rcpt[0].dest == DEST_EXTERNAL, "look-alike and ordinary thread domains: external");
+	decide_free(&d);
 	phi_scan_free(s);
 	mctx_free(m);
 }

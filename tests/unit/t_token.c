@@ -1,11 +1,11 @@
 /*
- * t_token.c - portal and release tokens (token.c) and the policy rows
- * issue 5 added (quarantine instead of reject, the secure keyword).
+ * t_token.c - portal and release tokens (token.c). The policy rows that
+ * use them (quarantine instead of reject, the secure keyword) are in
+ * t_policy.c.
  */
 #include <stdio.h>
 #include <string.h>
 #include "tap.h"
-#include "policy.h"
 #include "token.h"
 
 int main(void)
@@ -14,8 +14,6 @@ int main(void)
 	char tok[TOKEN_MAX], url[512], bad[TOKEN_MAX];
 	const char *id = "20261201120000-0123456789abcdef";
 	struct token t;
-	struct policy_input in;
-	struct policy_decision pd;
 	size_t n;
 
 	memset(key, 7, sizeof key);
@@ -54,39 +52,5 @@ int main(void)
 	T_OK(token_release_verify(key, bad, 1900000000, &t) != 0, "a release header made without the key is refused");
 	T_OK(token_release_verify(key, "../x.1.00", 0, &t) != 0, "a malformed release token is refused");
 
-	/* policy rows of issue 5 */
-	memset(&in, 0, sizeof in);
-	in.dest = DEST_EXTERNAL;
-	in.verdict = PHI_VERDICT_PHI;
-	in.quarantine = 1;
-	policy_decide(&in, &pd);
-	T_EQ_STR(policy_action_name(pd.action), "quarantine", "blocked_action quarantine: external phi quarantined");
-	in.portal = 1;
-	policy_decide(&in, &pd);
-	T_EQ_STR(policy_action_name(pd.action), "redirect", "with a portal, external phi is still redirected");
-	in.portal = 0;
-	in.dest = DEST_INTERNAL;
-	policy_decide(&in, &pd);
-	T_EQ_STR(policy_action_name(pd.action), "tag", "quarantine does not touch internal");
-	memset(&in, 0, sizeof in);
-	in.dest = DEST_EXTERNAL;
-	in.verdict = PHI_VERDICT_CLEAN;
-	in.secure = 1;
-	in.portal = 1;
-	policy_decide(&in, &pd);
-	T_OK(pd.action == POLICY_REDIRECT && strcmp(pd.rule, "sender.secure_keyword") == 0,
-	     "secure keyword: clean external mail goes through the portal");
-	in.portal = 0;
-	policy_decide(&in, &pd);
-	T_EQ_STR(policy_action_name(pd.action), "accept", "secure keyword without a portal changes nothing");
-	in.portal = 1;
-	in.dest = DEST_INTERNAL;
-	policy_decide(&in, &pd);
-	T_EQ_STR(policy_action_name(pd.action), "accept", "secure keyword leaves internal recipients alone");
-	in.dest = DEST_EXTERNAL;
-	in.mode = CONF_MODE_MONITOR;
-	policy_decide(&in, &pd);
-	T_OK(pd.action == POLICY_TAG && pd.would == POLICY_REDIRECT, "monitor: secure redirect is only reported");
-	T_OK(POLICY_REDIRECT < POLICY_QUARANTINE && POLICY_QUARANTINE < POLICY_REJECT, "quarantine ranks between redirect and reject");
 	return tap_done();
 }
