@@ -4,7 +4,7 @@
  * Order, so that a misnamed or octet-stream attachment is still read:
  *   1. message/rfc822 and message/global are embedded messages, always;
  *      S/MIME enveloped data (pkcs7-mime, .p7m) is unscannable "encrypted";
- *   2. strong magic bytes (PDF, ZIP, gzip, DICOM, images, RTF) win over the
+ *   2. strong magic bytes (TNEF, PDF, ZIP, gzip, DICOM, images, RTF) win over the
  *      declared type, since senders and clients mislabel attachments;
  *   3. the declared content type, then the file name extension;
  *   4. for application/octet-stream and anything unknown: the weak sniffs
@@ -183,7 +183,11 @@ int extract_part(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 		doc_unscannable(d, part, "encrypted");
 		return PHI_OK;
 	}
-	/* 2. strong magic */
+	/* 2. strong magic; TNEF first: its signature is exact at offset 0, while
+	 * x_pdf_sniff looks for "%PDF-" anywhere in the first KB (a PDF inside
+	 * winmail.dat) */
+	if (x_tnef_sniff(p, n))
+		return run(d, part, PHI_FMT_TNEF, x_tnef_extract, 0, p, n);
 	if (x_pdf_sniff(p, n))
 		return run(d, part, PHI_FMT_PDF, x_pdf_extract, 0, p, n);
 	if (x_zip_sniff(p, n))
@@ -216,6 +220,10 @@ int extract_part(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 		return run(d, part, PHI_FMT_GZIP, x_gzip_extract, 0, p, n);
 	if (strcmp(ct, "application/rtf") == 0 || strcmp(ct, "text/rtf") == 0 || strcmp(ext, "rtf") == 0)
 		return run(d, part, PHI_FMT_RTF, x_rtf_extract, 0, p, n);
+	/* declared TNEF without the signature: x_tnef says so (unscannable) */
+	if (strcmp(ct, "application/ms-tnef") == 0 || strcmp(ct, "application/vnd.ms-tnef") == 0 ||
+	    strcmp(ext, "tnef") == 0 || (pt->filename && strcasecmp(pt->filename, "winmail.dat") == 0))
+		return run(d, part, PHI_FMT_TNEF, x_tnef_extract, 0, p, n);
 	if (strcmp(ct, "application/dicom") == 0 || strcmp(ext, "dcm") == 0)
 		return run(d, part, PHI_FMT_DICOM, x_dicom_extract, 0, p, n);
 	if (has_prefix(ct, "image/"))

@@ -37,6 +37,9 @@ int x_pdf_sniff(const unsigned char *p, size_t n);
 int x_pdf_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n);
 int x_rtf_sniff(const unsigned char *p, size_t n);
 int x_rtf_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n);
+/* Outlook TNEF (winmail.dat): subject as a segment, bodies and attachments as child parts. */
+int x_tnef_sniff(const unsigned char *p, size_t n);
+int x_tnef_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n);
 /* CSV/TSV (UTF-8): cells as PHI_F_TABLE_CELL segments named by their column header. */
 int x_csv_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n);
 /* iCalendar and vCard (UTF-8). */

@@ -46,6 +46,7 @@ enum phi_format {
 	PHI_FMT_AUDIO,
 	PHI_FMT_VIDEO,
 	PHI_FMT_BINARY,  /* unknown binary: recorded, not read */
+	PHI_FMT_TNEF,    /* Outlook winmail.dat (application/ms-tnef) */
 	PHI_FMT__COUNT
 };
 

@@ -95,6 +95,43 @@ def message(parts):
     return s + "--%s--\r\n" % bnd
 
 
+def tnef(body, subject, attachments=(), rtf=None):
+    """A TNEF stream (winmail.dat): attSubject, attMAPIProps with PR_BODY (and
+    PR_RTF_COMPRESSED), then each (name, data) attachment."""
+    def attr(lvl, aid, data):
+        return struct.pack("<BII", lvl, aid, len(data)) + data + struct.pack("<H", sum(data) & 0xFFFF)
+
+    def prop(ptype, pid, data):
+        return struct.pack("<HHII", ptype, pid, 1, len(data)) + data + b"\0" * (-len(data) % 4)
+
+    out = struct.pack("<IH", 0x223E9F78, 1) + attr(1, 0x00089006, struct.pack("<I", 0x10000))
+    out += attr(1, 0x00069007, struct.pack("<II", 1252, 0)) + attr(1, 0x00018004, subject.encode() + b"\0")
+    props = [prop(0x001E, 0x1000, body.encode() + b"\0")]
+    if rtf is not None:
+        props.append(prop(0x0102, 0x1009, rtf))
+    out += attr(1, 0x00069003, struct.pack("<I", len(props)) + b"".join(props))
+    for name, data in attachments:
+        out += attr(2, 0x00069002, struct.pack("<HIHHI", 1, 0xFFFFFFFF, 0, 0, 0))
+        data = data if isinstance(data, bytes) else data.encode()
+        out += attr(2, 0x00018010, name.encode() + b"\0") + attr(2, 0x0006800F, data)
+        out += attr(2, 0x00069005, struct.pack("<I", 1) + prop(0x001F, 0x3707, (name + "\0").encode("utf-16-le")))
+    return out
+
+
+def lzfu_literal(raw, compressed=True):
+    """Compressed RTF: MELA (stored), or LZFu of literals and the end marker."""
+    if not compressed:
+        return struct.pack("<IIII", len(raw) + 12, len(raw), 0x414C454D, 0) + raw
+    end = (207 + len(raw)) % 4096
+    tokens = [(0, bytes([c])) for c in raw] + [(1, struct.pack(">H", end << 4))]
+    body = b""
+    for i in range(0, len(tokens), 8):
+        run = tokens[i:i + 8]
+        body += bytes([sum(ref << k for k, (ref, _) in enumerate(run))]) + b"".join(t for _, t in run)
+    crc = ~zlib.crc32(body, 0xFFFFFFFF) & 0xFFFFFFFF  # MS-OXRTFCP: from 0, no final xor
+    return struct.pack("<IIII", len(body) + 12, len(raw), 0x75465A4C, crc) + body
+
+
 put("text", "letter.txt", LETTER)
 put("text", "hl7.txt", "see below\n" + HL7.replace("\r", "\n"))
 put("message", "plain.eml", "From: a@clinic.example.org\r\nTo: b@outside.example\r\nSubject: hi\r\n\r\n" + LETTER)
@@ -129,3 +166,9 @@ put("x_json", "a.json", '{"a":[1,2,{"b":"c\\u00e9\\ud83d\\ude00"}],"dob":"1961-0
 put("x_ccda", "a.xml", CCDA)
 put("x_dicom", "a.dcm", dicom())
 put("x_rfc822", "a.eml", "Subject: inner\r\nContent-Type: text/plain\r\n\r\n" + LETTER)
+put("x_tnef", "letter.tnef", tnef(LETTER, "Referral for Jane Roe", [("labs.pdf", pdf("MRN 0012345")), ("a.txt", LETTER)]))
+put("x_tnef", "rtf.tnef", tnef("", "RTF note", rtf=lzfu_literal(
+    rb"{\rtf1\ansi Patient: Jane Roe\par DOB 03/14/1961\par}")))
+put("x_tnef", "mela.tnef", tnef("", "RTF note", rtf=lzfu_literal(rb"{\rtf1 MRN 0012345\par}", False)))
+put("message", "winmail.eml", message([("text/plain", None, "See the attached note."),
+                                       ("application/ms-tnef", "winmail.dat", tnef(LETTER, "Referral", [("a.txt", LETTER)]))]))
