@@ -8,12 +8,17 @@
 # attachment and a PDF-named attachment) go through a private Postfix and
 # phimilter (tests/lib/pfx.sh) with log_level = debug, first in enforce mode
 # (external: refused; internal: tagged) and then in monitor mode (delivered
-# tagged), also through sendmail(1) (Postfix bounces the refused one). Then
-# every phimilter log line, the whole Postfix log, every SMTP reply, every
-# header phimilter or Postfix added to a delivered message, the readable part
-# of every bounce and the output of `phictl scan` (both forms) are searched
-# for each planted string; any hit fails. The recipient local part may appear
-# in Postfix's own log (it logs to=<...>) but never in phimilter's.
+# tagged), also through sendmail(1) (Postfix bounces the refused one), then
+# with blocked_action = quarantine (held in the encrypted store) and with the
+# portal (redirected: the recipient gets a portal notice). Then every
+# phimilter log line on stderr and in syslog (tests/lib/syslog_ns.sh), the
+# audit log, the metrics file, the store's files (encrypted: no plaintext),
+# the whole Postfix log, every SMTP reply, every header phimilter or Postfix
+# added to a delivered message, every notice phimilter sent (to the sender,
+# or the portal notice to the recipient), the readable part of every bounce
+# and the output of `phictl scan` (both forms) are searched for each planted
+# string; any hit fails. The recipient local part may appear in Postfix's own
+# log (it logs to=<...>) but never in phimilter's log, syslog or audit log.
 # A planted string is never printed (tap_redact). Needs root (postfix).
 set -u
 : "${PHI_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -22,6 +27,7 @@ set -u
 PFX_NAME=leak_canary
 . "$PHI_TOP/tests/lib/tap.sh"
 . "$PHI_TOP/tests/lib/pfx.sh"
+. "$PHI_TOP/tests/lib/syslog_ns.sh"
 
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root to start a private Postfix"
 command -v postfix >/dev/null 2>&1 || tap_skip_all "postfix is not installed (make deps)"
@@ -68,6 +74,13 @@ which_leak() {
 pfx_init
 M=$PFX_DIR/msg R=$PFX_DIR/replies
 mkdir -p "$M" "$R" "$PFX_DIR/quarantine"
+chmod 700 "$PFX_DIR/quarantine"  # the store refuses a directory others may enter
+AUDIT=$PFX_DIR/audit.log METRICS=$PFX_DIR/metrics.prom SYSLOG=$PFX_DIR/syslog.log
+head -c 32 /dev/urandom >"$PFX_DIR/qkey"; chmod 600 "$PFX_DIR/qkey"
+head -c 32 /dev/urandom >"$PFX_DIR/pkey"; chmod 600 "$PFX_DIR/pkey"
+# phimilter's syslog lines too (the foreground stderr copy is $PFX_MLOG)
+syslog_ns_start "$PFX_DIR" "$PHIMILTER" || pfx_die "the syslog listener did not start"
+PHIMILTER=$PFX_DIR/syslog_wrap
 
 b64() { python3 -c 'import base64,sys; d=base64.b64encode(sys.stdin.buffer.read()).decode(); print("\n".join(d[i:i+76] for i in range(0,len(d),76)))'; }
 enc_subj=$(printf '%s' "Patient $FAMILY, DOB $DOB" | b64 | tr -d '\n')
@@ -126,7 +139,7 @@ mk_mime bob@outside.example >"$M/mime_ext.eml"
 mk_mime "$LOCAL@outside.example" >"$M/mime_local.eml"
 mk_mime carol@example.org >"$M/mime_int.eml"
 
-conf() { # conf FILE MODE
+conf() { # conf FILE MODE [extra lines]
   pfx_milter_conf "$1" <<CONF
 socket = unix:$PFX_SOCK
 user = root
@@ -137,13 +150,26 @@ social_domains = @$PHI_TOP/conf/social_domains
 chat_domains = @$PHI_TOP/conf/chat_domains
 quarantine_dir = $PFX_DIR/quarantine
 on_error = tempfail
+audit_log = $AUDIT
+metrics_file = $METRICS
+metrics_interval = 1
+submission = smtp:127.0.0.1:$PFX_PORT
+notice_from = phimilter-noreply@example.org
+sender_notice = all
+${3:-}
 CONF
 }
-conf "$PFX_DIR/enforce.conf" enforce
-conf "$PFX_DIR/monitor.conf" monitor
 
 pfx_sink_start
 pfx_postfix_start
+# after pfx_postfix_start: notices go to this instance ($PFX_PORT)
+conf "$PFX_DIR/enforce.conf" enforce
+conf "$PFX_DIR/monitor.conf" monitor
+conf "$PFX_DIR/quarantine.conf" enforce "blocked_action = quarantine
+quarantine_key_file = $PFX_DIR/qkey"
+conf "$PFX_DIR/portal.conf" enforce "quarantine_key_file = $PFX_DIR/qkey
+portal_key_file = $PFX_DIR/pkey
+portal_url = https://portal.example.org/m/{id}?t={token}"
 
 run_mode() { # run_mode MODE: send every message through SMTP and sendmail(1)
   _m=$1
@@ -179,16 +205,66 @@ pfx_wait_sink 7 30
 tap_ok $? "monitor: all five SMTP and two sendmail(1) messages are delivered" || tap_diag "sink holds $(pfx_sink_count)"
 mkdir -p "$PFX_DIR/monitor_sink"; mv "$PFX_SINK"/*.eml "$PFX_SINK"/*.env "$PFX_DIR/monitor_sink/" 2>/dev/null
 
+run_mode quarantine
+[ "$(cat "$R/quarantine.plain_ext.rc")" = 0 ] && [ "$(cat "$R/quarantine.mime_ext.rc")" = 0 ] && \
+  [ "$(find "$PFX_DIR/quarantine" -type f | wc -l)" -ge 3 ]
+tap_ok $? "quarantine: the PHI messages to an external domain are accepted and held in the store" || \
+  tap_diag "store holds $(find "$PFX_DIR/quarantine" -type f | wc -l) files"
+pfx_wait_sink 4 30   # 2 internal + at least the senders' notices
+mkdir -p "$PFX_DIR/quarantine_sink"; mv "$PFX_SINK"/*.eml "$PFX_SINK"/*.env "$PFX_DIR/quarantine_sink/" 2>/dev/null
+
+run_mode portal
+[ "$(cat "$R/portal.plain_ext.rc")" = 0 ] && [ "$(cat "$R/portal.mime_ext.rc")" = 0 ]
+tap_ok $? "portal: the PHI messages to an external domain are accepted for redirect"
+pfx_wait_sink 6 30   # 2 internal + 4 portal notices (2 by SMTP, 2 by sendmail(1)) at least
+mkdir -p "$PFX_DIR/portal_sink"; mv "$PFX_SINK"/*.eml "$PFX_SINK"/*.env "$PFX_DIR/portal_sink/" 2>/dev/null
+syslog_ns_stop
+
 # ------------------------------------------------------------------ the checks
 # the canary would be pointless if the detectors missed the identifiers
 grep -c 'verdict=phi\|verdict phi\|phi' "$PFX_MLOG" >/dev/null && [ -s "$PFX_MLOG" ]
 tap_ok $? "phimilter's log is not empty (debug level)"
 
 ! leaks "$PFX_MLOG"
-tap_ok $? "phimilter's log (debug level, both modes) holds no planted identifier" || \
+tap_ok $? "phimilter's log (debug level, all four modes) holds no planted identifier" || \
   tap_diag "found: $(which_leak "$PFX_MLOG")"
 ! grep -qiF -e "$LOCAL" "$PFX_MLOG"
 tap_ok $? "phimilter's log holds no recipient local part"
+[ "$(grep -c 'phimilter\[' "$SYSLOG")" -ge 20 ] && ! leaks "$SYSLOG" && ! grep -qiF -e "$LOCAL" "$SYSLOG"
+tap_ok $? "what it sent to syslog ($(wc -l <"$SYSLOG") lines) holds no planted identifier and no local part" || \
+  tap_diag "found: $(which_leak "$SYSLOG")"
+grep -q '"action":"quarantine"' "$AUDIT" && grep -q '"action":"redirect"' "$AUDIT" && \
+  ! leaks "$AUDIT" && ! grep -qiF -e "$LOCAL" "$AUDIT"
+tap_ok $? "the audit log ($(wc -l <"$AUDIT") lines: refusals, quarantines, redirects) holds no planted identifier and no local part" || \
+  tap_diag "found: $(which_leak "$AUDIT")"
+grep -q '^phimilter_messages_total' "$METRICS" && ! leaks "$METRICS"
+tap_ok $? "the metrics file holds no planted identifier"
+find "$PFX_DIR/quarantine" -type f >"$PFX_DIR/qfiles"
+[ "$(wc -l <"$PFX_DIR/qfiles")" -ge 6 ] && ! leaks $(cat "$PFX_DIR/qfiles")
+tap_ok $? "the store's $(wc -l <"$PFX_DIR/qfiles") files (quarantined and redirected messages) hold no planted identifier in the clear" || \
+  tap_diag "found: $(which_leak $(cat "$PFX_DIR/qfiles"))"
+
+# the notices phimilter sent: to the sender of a refused or held message, and
+# the portal notice to the recipient of a redirected one; whole files
+: >"$PFX_DIR/notices"
+n_sn=0 n_pn=0
+for e in "$PFX_DIR"/*_sink/*.eml; do
+  [ -f "$e" ] || continue
+  # the portal notice replaces the message in place (the original's From:)
+  if grep -q 'portal.example.org/m/' "$e"; then
+    n_pn=$((n_pn + 1))
+  elif tr -d '\r' <"$e" | awk '/^$/ { exit } { print }' | grep -qi '^From:.*phimilter-noreply@example.org'; then
+    n_sn=$((n_sn + 1))
+  else
+    continue
+  fi
+  cat "$e" >>"$PFX_DIR/notices"
+done
+[ "$n_sn" -ge 2 ] && [ "$n_pn" -ge 2 ]
+tap_ok $? "phimilter sent notices to check ($n_sn to senders, $n_pn portal notices to recipients)"
+! leaks "$PFX_DIR/notices"
+tap_ok $? "no notice (sender's or portal's, headers and body) holds a planted identifier" || \
+  tap_diag "found: $(which_leak "$PFX_DIR/notices")"
 ! leaks "$PFX_LOG"
 tap_ok $? "the Postfix log (reject texts, milter replies) holds no planted identifier" || \
   tap_diag "found: $(which_leak "$PFX_LOG")"
@@ -200,7 +276,7 @@ tap_ok $? "no SMTP reply (or sendmail(1) output) holds a planted identifier" || 
 added=$PFX_DIR/added_headers
 : >"$added"
 n_del=0
-for e in "$PFX_DIR"/enforce_sink/*.eml "$PFX_DIR"/monitor_sink/*.eml; do
+for e in "$PFX_DIR"/*_sink/*.eml; do
   [ -f "$e" ] || continue
   n_del=$((n_del + 1))
   tr -d '\r' <"$e" | awk '/^$/ { exit } { print }' >"$PFX_DIR/h.got"
@@ -234,7 +310,8 @@ tap_ok $? "phictl scan's JSON and readable report hold no planted identifier (sa
   tap_diag "found: $(which_leak "$PFX_DIR/scan.chk")"
 
 # temporary files: nothing with message content left behind by phimilter
-! leaks "$PFX_DIR/quarantine"/* 2>/dev/null || [ -z "$(ls -A "$PFX_DIR/quarantine")" ]
-tap_ok $? "nothing readable with a planted identifier is left in the quarantine directory"
+# (the store was checked above; its directory holds nothing else)
+[ -z "$(find "$PFX_DIR/quarantine" -name '.tmp-*')" ]
+tap_ok $? "no temporary file is left in the store"
 
 tap_done
