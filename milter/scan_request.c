@@ -22,7 +22,9 @@
 #include "scan_request.h"
 #include "scan_json.h"
 #include "conf.h"
+#include "audit.h"
 #include "decide.h"
+#include "dest.h"
 #include "log.h"
 #include "mctx.h"
 #include "phi/report.h"
@@ -409,7 +411,16 @@ static int decision_reply(const struct sr_req *r, const struct conf *c, const st
 		        policy_action_name(d->class_action[k]));
 		first = 0;
 	}
-	fputs("},\"findings\":", f);
+	fputs("},\"rule\":", f);
+	phi_json_string(f, d->worst.rule_name ? d->worst.rule_name : "none");
+	/* Per recipient, in request order: a bridge that can deliver to some
+	 * recipients and not others needs no second policy of its own. */
+	fputs(",\"recipients\":[", f);
+	for (i = 0; i < d->nrcpt; i++)
+		fprintf(f, "%s{\"class\":\"%s\",\"action\":\"%s\",\"deliver\":%s}", i ? "," : "",
+		        dest_class_name(d->rcpt[i].dest), policy_action_name(d->rcpt[i].pd.action),
+		        d->rcpt[i].pd.action < POLICY_REDIRECT ? "true" : "false");
+	fputs("],\"findings\":", f);
 	phi_report_json_findings(f, s);
 	fputs(",\"notice\":", f);
 	if (!deliver) {
@@ -431,6 +442,61 @@ static int decision_reply(const struct sr_req *r, const struct conf *c, const st
 	}
 	fputs("}\n", f);
 	return finish_reply(f, out, &mem);
+}
+
+/* The audit record of a gateway decision: the fields of a mail decision
+ * (no PHI: domains, classes, counts, types, rule) plus the channel and the
+ * connection and sequence number (queue_id). */
+static void audit_decision(const struct sr_req *r, const struct conf *c, const struct mctx *m,
+                           const struct decide_result *d, const char *qid)
+{
+	struct audit_rec a;
+	char dom[128], cls[200], acts[160];
+	size_t used = 0, au = 0;
+	int i;
+
+	if (!c->audit_log[0])
+		return;
+	if (dest_domain(m->sender ? m->sender : "", dom, sizeof dom) != 0)
+		snprintf(dom, sizeof dom, "-");
+	cls[0] = acts[0] = 0;
+	for (i = 0; i < DEST__COUNT; i++) {
+		int w;
+
+		if (!d->rcpts[i])
+			continue;
+		w = snprintf(cls + used, sizeof cls - used, "%s%s:%u", used ? "," : "",
+		             dest_class_name((enum dest_class)i), d->rcpts[i]);
+		if (w < 0 || (size_t)w >= sizeof cls - used)
+			break;
+		used += (size_t)w;
+	}
+	for (i = 0; i < POLICY__COUNT; i++) {
+		int w;
+
+		if (!d->nact[i])
+			continue;
+		w = snprintf(acts + au, sizeof acts - au, "%s%s:%u", au ? "," : "",
+		             policy_action_name((enum policy_action)i), d->nact[i]);
+		if (w < 0 || (size_t)w >= sizeof acts - au)
+			break;
+		au += (size_t)w;
+	}
+	audit_begin(&a, "decision");
+	audit_str(&a, "channel", r->channel);
+	audit_str(&a, "incident", d->incident);
+	audit_str(&a, "queue_id", qid);
+	audit_str(&a, "sender_domain", dom);
+	audit_counts(&a, "recipients", cls);
+	audit_str(&a, "mode", conf_mode_name(c->mode));
+	audit_str(&a, "verdict", phi_verdict_name(d->verdict));
+	audit_counts(&a, "types", d->types);
+	audit_str(&a, "rule", d->worst.rule_name);
+	audit_str(&a, "action", policy_action_name(d->action));
+	audit_str(&a, "would", policy_action_name(d->would));
+	audit_counts(&a, "actions", acts);
+	if (audit_write(c->audit_log, &a) != 0)
+		LOG_AT(LOG_ERR, "%s: audit_log could not be written", qid);
 }
 
 static int valid_channel(const char *ch)
@@ -507,6 +573,7 @@ static int scan_and_decide(const struct sr_req *r, struct conf *c, const char *q
 	decide_log_line(c, m, s, &d, (unsigned long)(now_ms() - t0), line, sizeof line - 32);
 	LOG_AT(LOG_INFO, "%s channel=%s", line, r->channel);
 	ret = decision_reply(r, c, s, &d, out, outlen);
+	audit_decision(r, c, m, &d, qid);
 out:
 	decide_free(&d);
 	mctx_free(m);
