@@ -23,7 +23,7 @@
 #define PHI_TEXT "Patient John Smith, MRN: 4821937, diagnosed with type 2 diabetes mellitus (E11.9)."
 #define CLEAN_TEXT "Lunch at noon in the usual place?"
 
-static char dir[64], sock_path[96], addr[128], logfile[128];
+static char dir[64], sock_path[96], addr[128], logfile[128], auditfile[128];
 
 static struct conf *load(const char *extra)
 {
@@ -438,6 +438,44 @@ static void test_b64(void)
 	T_OK(scan_request_b64(b, 1, &n) != 0, "base64 of one character is refused");
 }
 
+/* Two recipients, one inside and one outside: one reply, a decision each. */
+static void test_per_recipient(void)
+{
+	struct phiscan *c = open_client();
+	const char *rc[2] = { "carol@example.org", "bob@outside.test" };
+	char *req = NULL, *r, v[64];
+	size_t len;
+
+	if (!T_OK(c, "per recipient: client connects"))
+		return;
+	phiscan_request_json("pr", "chat", "alice@example.org", rc, 2, (const unsigned char *)PHI_TEXT,
+	                     strlen(PHI_TEXT), NULL, 0, &req, &len);
+	r = call(c, req);
+	free(req);
+	T_EQ_INT(phiscan_reply_bool(r, "deliver"), 0, "per recipient: an outside recipient stops the message");
+	T_OK(r && strstr(r, "\"recipients\":[{\"class\":\"internal\",\"action\":\"tag\",\"deliver\":true},"
+	                  "{\"class\":\"external\",\"action\":\"reject\",\"deliver\":false}]"),
+	     "per recipient: internal tagged and delivered, external rejected, in request order");
+	str_member(r, "rule", v, sizeof v);
+	T_EQ_STR(v, "default.external.phi", "per recipient: the reply names the deciding rule");
+	free(r);
+	phiscan_close(c);
+}
+
+static int file_has(const char *path, const char *needle)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	int hit = 0;
+
+	while (f && fgets(line, sizeof line, f))
+		if (strstr(line, needle))
+			hit = 1;
+	if (f)
+		fclose(f);
+	return hit;
+}
+
 static int log_has(const char *needle)
 {
 	FILE *f = fopen(logfile, "r");
@@ -473,7 +511,13 @@ int main(void)
 	/* 50 concurrent clients must all be scanned: the default max_scans (32)
 	 * would answer some of them with on_error when the machine is slow and
 	 * their scans overlap. */
-	c = load("max_scans = 64\n");
+	snprintf(auditfile, sizeof auditfile, "%s/audit.log", dir);
+	{
+		char extra[256];
+
+		snprintf(extra, sizeof extra, "max_scans = 64\naudit_log = %s\n", auditfile);
+		c = load(extra);
+	}
 	if (!T_OK(c, "test config loads"))
 		return tap_done();
 	conf_set_current(c);
@@ -481,6 +525,7 @@ int main(void)
 	T_EQ_INT(scan_socket_start(err, sizeof err), 0, "scan socket starts");
 	test_b64();
 	test_decisions();
+	test_per_recipient();
 	test_pipelined();
 	test_malformed();
 	test_oversize();
@@ -497,9 +542,18 @@ int main(void)
 	T_OK(!log_has("4821937") && !log_has("Smith") && !log_has("diabetes") && !log_has("alice") &&
 	     !log_has("outside.test\" ") && !log_has("bob@"),
 	     "the log holds no PHI, no addresses' local parts");
+	T_OK(file_has(auditfile, "\"kind\":\"decision\",\"channel\":\"chat\""),
+	     "each gateway decision is in the audit log with its channel");
+	T_OK(file_has(auditfile, "\"rule\":\"default.external.phi\"") &&
+	     file_has(auditfile, "\"recipients\":{\"internal\":1,\"external\":1}"),
+	     "the audit record names the rule and counts recipients per class");
+	T_OK(!file_has(auditfile, "4821937") && !file_has(auditfile, "Smith") && !file_has(auditfile, "diabetes") &&
+	     !file_has(auditfile, "alice") && !file_has(auditfile, "bob@") && !file_has(auditfile, "carol"),
+	     "the audit log holds no PHI, no addresses' local parts");
 	if (saved >= 0)
 		dup2(saved, 2);
 	unlink(logfile);
+	unlink(auditfile);
 	{
 		char p[160];
 		snprintf(p, sizeof p, "%s/phi.conf", dir);
