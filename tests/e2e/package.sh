@@ -8,6 +8,10 @@
 #      explains the known ones); systemd-analyze verify on the installed unit;
 #   3. dpkg -i (a temporary policy-rc.d keeps daemons from starting), then the
 #      files, conffiles, user, group, modes and generated keys;
+#   3b. phiportal: the binary, its unit (verified, hardened, not enabled),
+#      `phiportal -n` on the installed config, and the installed phiportal
+#      started as its unit starts it (root, dropping to phimilter) serving
+#      its stylesheet and refusing an unknown message;
 #   4. the installed /usr/sbin/phimilter started with the installed config as
 #      the unit would (systemd is not PID 1 in CI containers: as root, and it
 #      drops to user phimilter), a private Postfix (tests/lib/pfx.sh) whose
@@ -55,8 +59,9 @@ fi
 had_user=0 had_group=0
 getent passwd phimilter >/dev/null 2>&1 && had_user=1
 getent group phimilter >/dev/null 2>&1 && had_group=1
-made_policy=0 installed=0 daemon_pid=
+made_policy=0 installed=0 daemon_pid= portal_pid=
 pkg_cleanup() {
+  [ -n "$portal_pid" ] && kill -KILL "$portal_pid" 2>/dev/null
   if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
     kill -TERM "$daemon_pid" 2>/dev/null; sleep 1; kill -KILL "$daemon_pid" 2>/dev/null
   fi
@@ -87,15 +92,21 @@ fi
 [ -f "$DEB" ] || { echo "Bail out! no package"; exit 1; }
 dpkg-deb -c "$DEB" >"$W/contents"
 ok=0
-for f in ./usr/sbin/phimilter ./usr/sbin/phictl ./etc/phimilter/phimilter.conf ./etc/phimilter/social_domains \
-         ./etc/phimilter/chat_domains ./etc/phimilter/allowlist ./etc/phimilter/rules/example.rules \
+for f in ./usr/sbin/phimilter ./usr/sbin/phictl ./usr/sbin/phiportal ./etc/phimilter/phimilter.conf \
+         ./etc/phimilter/social_domains ./etc/phimilter/chat_domains ./etc/phimilter/allowlist \
+         ./etc/phimilter/rules/example.rules ./etc/phimilter/portal/layout.html ./etc/phimilter/portal/portal.css \
          ./usr/lib/tmpfiles.d/phimilter.conf ./usr/share/man/man8/phimilter.8.gz ./usr/share/man/man8/phictl.8.gz \
-         ./usr/share/man/man5/phimilter.conf.5.gz ./usr/share/man/man5/phimilter-policy.5.gz; do
+         ./usr/share/man/man8/phiportal.8.gz ./usr/share/man/man5/phimilter.conf.5.gz \
+         ./usr/share/man/man5/phimilter-policy.5.gz; do
   grep -q " $f\$" "$W/contents" || { tap_diag "missing: $f"; ok=1; }
 done
-grep -qE ' \./(usr/)?lib/systemd/system/phimilter\.service$' "$W/contents" || { tap_diag "missing: phimilter.service"; ok=1; }
+for u in phimilter phiportal; do
+  grep -qE " \./(usr/)?lib/systemd/system/$u\.service\$" "$W/contents" || { tap_diag "missing: $u.service"; ok=1; }
+done
 grep -q ' \./etc/phimilter/terms/' "$W/contents" || { tap_diag "missing: /etc/phimilter/terms/"; ok=1; }
-tap_ok $ok "the package holds both programs, the config tree, the unit, the tmpfiles entry and four man pages"
+tap_ok $ok "the package holds the three programs, the config tree with the portal templates, both units, the tmpfiles entry and five man pages"
+dpkg-deb -f "$DEB" Depends | grep -q 'libmicrohttpd'
+tap_ok $? "its dependencies include libmicrohttpd (shlibs, for phiportal)" || tap_diag "$(dpkg-deb -f "$DEB" Depends)"
 
 # ------------------------------------------------------------------ 2. lintian
 if command -v lintian >/dev/null 2>&1; then
@@ -137,6 +148,30 @@ for k in User=phimilter RuntimeDirectory=phimilter ProtectSystem=strict NoNewPri
 done
 tap_ok $? "the unit runs as phimilter, hardened, and reloads with SIGUSR1"
 
+PUNIT=${UNIT%/phimilter.service}/phiportal.service
+if command -v systemd-analyze >/dev/null 2>&1; then
+  systemd-analyze verify "$PUNIT" >"$W/pverify.out" 2>&1
+  rc=$?
+  grep -i 'phiportal' "$W/pverify.out" | grep -v '^$' >"$W/pverify.own"
+  [ -f "$PUNIT" ] && { [ $rc -eq 0 ] || [ ! -s "$W/pverify.own" ]; }
+  tap_ok $? "systemd-analyze verify finds nothing wrong with phiportal.service" || show "$W/pverify.out"
+else
+  tap_ok 1 "systemd-analyze verify phiportal.service (systemd-analyze is not installed)"
+fi
+for k in 'ExecStartPre=/usr/sbin/phiportal -n -c /etc/phimilter/phimilter.conf' \
+         'ExecStart=/usr/sbin/phiportal -c /etc/phimilter/phimilter.conf' 'ExecReload=/bin/kill -USR1 \$MAINPID' \
+         ProtectSystem=strict 'ReadWritePaths=/var/lib/phimilter$' NoNewPrivileges=yes PrivateTmp=yes ProtectHome=yes \
+         'CapabilityBoundingSet=CAP_SETUID CAP_SETGID CAP_DAC_READ_SEARCH$' 'AmbientCapabilities=$' \
+         'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6' 'SystemCallFilter=@system-service' \
+         MemoryDenyWriteExecute=yes; do
+  grep -q "^$k" "$PUNIT" || { tap_diag "phiportal unit lacks: $k"; false; } || break
+done
+tap_ok $? "phiportal.service: checks the config first, reloads with SIGUSR1, hardened, only the capabilities to read the keys and drop to phimilter"
+WANTS=/etc/systemd/system/multi-user.target.wants
+[ -L "$WANTS/phimilter.service" ] && [ ! -e "$WANTS/phiportal.service" ]
+tap_ok $? "phimilter.service is enabled on install, phiportal.service is not (it needs portal_url and a proxy)" ||
+  tap_diag "$(ls -l "$WANTS" 2>&1 | grep phi)"
+
 grep -qx /etc/phimilter/phimilter.conf /var/lib/dpkg/info/phimilter.conffiles 2>/dev/null \
   && grep -qx /etc/phimilter/social_domains /var/lib/dpkg/info/phimilter.conffiles
 tap_ok $? "the files in /etc/phimilter are conffiles"
@@ -164,6 +199,37 @@ tap_ok $? "the installed configuration passes phimilter -n" || show "$W/n.out"
 tap_ok $? "the installed phictl scans a clean sample (exit 0)" || show "$W/scan.out"
 man -l /usr/share/man/man5/phimilter.conf.5.gz >/dev/null 2>&1 || zcat /usr/share/man/man5/phimilter.conf.5.gz | grep -q '^\.TH'
 tap_ok $? "phimilter.conf(5) is installed and readable"
+
+# phiportal as its unit runs it: as root, it drops to `user` (phimilter) once
+# listening; a free loopback port instead of portal_listen.
+/usr/sbin/phiportal -n -c /etc/phimilter/phimilter.conf >"$W/pn.out" 2>&1
+tap_ok $? "the installed configuration passes phiportal -n (keys, templates in /etc/phimilter/portal)" || show "$W/pn.out"
+pport=$(pfx_free_port)
+/usr/sbin/phiportal -c /etc/phimilter/phimilter.conf -l "127.0.0.1:$pport" >"$W/portal.out" 2>&1 &
+portal_pid=$!
+_i=0
+while ! pfx_tcp_open "$pport" && kill -0 "$portal_pid" 2>/dev/null && [ $_i -lt 100 ]; do _i=$((_i + 1)); pfx_sleep 0.1; done
+pfx_tcp_open "$pport" && [ "$(ps -o user= -p "$portal_pid" 2>/dev/null | tr -d ' ')" = phimilter ]
+tap_ok $? "the installed phiportal listens and runs as user phimilter" || show "$W/portal.out"
+"$PFX_PY" - "$pport" >"$W/portal.http" 2>&1 <<'PY'
+import sys, urllib.request, urllib.error
+base = "http://127.0.0.1:%s" % sys.argv[1]
+def get(path):
+    try:
+        with urllib.request.urlopen(base + path, timeout=10) as r:
+            return r.status, r.headers.get("Content-Type", ""), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("Content-Type", ""), e.read()
+s1, t1, b1 = get("/portal.css")
+s2, _t2, b2 = get("/m/NOSUCHMESSAGE0000")
+print("css", s1, t1, len(b1)); print("unknown", s2)
+sys.exit(0 if s1 == 200 and "css" in t1 and len(b1) > 100 and s2 in (403, 404, 410) else 1)
+PY
+tap_ok $? "it serves the installed stylesheet and refuses an unknown message" || show "$W/portal.http" "$W/portal.out"
+kill -TERM "$portal_pid" 2>/dev/null
+wait "$portal_pid"
+tap_ok $? "SIGTERM stops phiportal (exit 0)" || show "$W/portal.out"
+portal_pid=
 
 # a second install (upgrade path) keeps the keys
 DEBIAN_FRONTEND=noninteractive dpkg -i "$DEB" >"$W/dpkg-i2.out" 2>&1 && cmp -s "$W/qkey.before" /etc/phimilter/keys/quarantine.key
@@ -229,7 +295,7 @@ dpkg --purge phimilter >"$W/dpkg-p.out" 2>&1
 rc=$?
 installed=0
 [ $rc -eq 0 ] && [ ! -e /etc/phimilter/keys ] && [ ! -e /var/lib/phimilter ] && [ ! -e /var/spool/postfix/phimilter ] \
-  && [ ! -e /usr/sbin/phimilter ] && [ ! -e /etc/phimilter ]
+  && [ ! -e /usr/sbin/phimilter ] && [ ! -e /usr/sbin/phiportal ] && [ ! -e /etc/phimilter ]
 tap_ok $? "dpkg --purge removes the keys, the store, the socket directory and /etc/phimilter" || {
   show "$W/dpkg-p.out"; ls -la /etc/phimilter /var/lib/phimilter 2>&1 | sed 's/^/#   /'; }
 pkg_cleanup
