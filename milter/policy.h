@@ -27,7 +27,7 @@
  *       KEY = VALUE                     (any number, until the next rule/group)
  *
  * NAME: A-Z a-z 0-9 _ - . (at most POLICY_NAME_MAX - 1). Rule names are
- * unique; they appear in logs, the audit log and X-PHI-Rule. A rule with no
+ * unique; they appear in logs and the audit log. A rule with no
  * condition matches everything. Conditions (all given ones must hold; a
  * comma/space separated list inside one condition means "any of"):
  *

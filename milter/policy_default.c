@@ -33,7 +33,7 @@ const char policy_default_text[] =
 	"#\n"
 	"# Syntax\n"
 	"#   rule NAME                 starts a rule; NAME (A-Z a-z 0-9 _ - .) is shown\n"
-	"#       KEY = VALUE           in logs, the audit log and the X-PHI-Rule header\n"
+	"#       KEY = VALUE           in logs and the audit log\n"
 	"#   group NAME = ENTRY, ...   a named list of addresses, defined above its use\n"
 	"#   `#` starts a comment. Lists are comma or space separated; in a list,\n"
 	"#   \"quoted words\" keep their spaces.\n"
