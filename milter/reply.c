@@ -62,6 +62,27 @@ const char *reply_type_words(enum phi_type t, int plural)
 	return plural ? type_words[t].many : type_words[t].one;
 }
 
+const char *reply_outcome_words(enum reply_outcome o)
+{
+	switch (o) {
+	case REPLY_O_DELIVERED: return "delivered";
+	case REPLY_O_TAGGED: return "delivered tagged (marked as containing patient information)";
+	case REPLY_O_PORTAL: return "sent a secure-portal notice instead";
+	case REPLY_O_QUARANTINED: return "quarantined (held for the privacy office)";
+	case REPLY_O_HELD: return "held with the message for the privacy office (delivered if released)";
+	default: return "not delivered (refused)";
+	}
+}
+
+const char *reply_outcome_name(enum reply_outcome o)
+{
+	static const char *names[REPLY_O__COUNT] = {
+		"delivered", "tagged", "portal", "quarantined", "refused", "held"
+	};
+
+	return (int)o >= 0 && o < REPLY_O__COUNT ? names[o] : "refused";
+}
+
 int reply_add(struct reply *r, const char *fmt, ...)
 {
 	char tmp[REPLY_LINE_MAX];

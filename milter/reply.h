@@ -42,6 +42,27 @@ struct reply_input {
 	const char *privacy_contact;       /* e.g. "the privacy office"; may be NULL */
 };
 
+/* What happened to one recipient of a message (the sender notice lists
+ * each, the privacy officer's notice counts them per class). */
+enum reply_outcome {
+	REPLY_O_DELIVERED = 0, /* got the original */
+	REPLY_O_TAGGED,        /* got the original with the X-PHI-* tags */
+	REPLY_O_PORTAL,        /* got a secure-portal notice instead */
+	REPLY_O_QUARANTINED,   /* held for the privacy office */
+	REPLY_O_REFUSED,       /* got nothing */
+	REPLY_O_HELD,          /* allowed, but waits with the held message (mta-hold) */
+	REPLY_O__COUNT
+};
+
+/* Plain words for an outcome, e.g. "not delivered (refused)". Every one
+ * starts with a fixed word (delivered, sent, quarantined, not, held) so a
+ * template or a test can rely on it. */
+const char *reply_outcome_words(enum reply_outcome o);
+
+/* Short name for logs and counts: "delivered", "tagged", "portal",
+ * "quarantined", "refused", "held". */
+const char *reply_outcome_name(enum reply_outcome o);
+
 /* Build the reply. Never fails (lines past the limit are dropped, the last
  * kept line says so). */
 void reply_build(struct reply *r, const struct reply_input *in);

@@ -205,5 +205,19 @@ int main(void)
 		if (!reply_type_words((enum phi_type)i, 0) || !reply_type_words((enum phi_type)i, 1))
 			break;
 	T_EQ_INT(i, PHI_T__COUNT, "every type has words");
+
+	/* What happened to a recipient: the words of the sender notice. */
+	T_EQ_STR(reply_outcome_words(REPLY_O_DELIVERED), "delivered", "outcome: delivered");
+	T_OK(strncmp(reply_outcome_words(REPLY_O_TAGGED), "delivered tagged", 16) == 0, "outcome: delivered tagged");
+	T_OK(strncmp(reply_outcome_words(REPLY_O_REFUSED), "not delivered (refused)", 23) == 0, "outcome: refused");
+	T_OK(strncmp(reply_outcome_words(REPLY_O_QUARANTINED), "quarantined (held for the privacy office)", 41) == 0,
+	     "outcome: quarantined");
+	T_OK(strncmp(reply_outcome_words(REPLY_O_PORTAL), "sent a secure-portal notice", 27) == 0, "outcome: portal notice");
+	T_OK(strncmp(reply_outcome_words(REPLY_O_HELD), "held", 4) == 0, "outcome: held with the message (mta-hold)");
+	T_EQ_STR(reply_outcome_words((enum reply_outcome)99), "not delivered (refused)", "outcome: unknown reads as refused");
+	for (i = 0; i < REPLY_O__COUNT; i++)
+		if (!reply_outcome_name((enum reply_outcome)i)[0] || strchr(reply_outcome_name((enum reply_outcome)i), ' '))
+			break;
+	T_EQ_INT(i, REPLY_O__COUNT, "every outcome has a one-word name");
 	return tap_done();
 }
