@@ -284,6 +284,15 @@ static int drop_privileges(const char *user)
 		fprintf(stderr, "phiportal: user %s: no such user\n", user);
 		return -1;
 	}
+	if (geteuid() != 0) {
+		/* Started as the user already (systemd User=, or by hand): nothing
+		 * to drop; another unprivileged uid could not switch anyway. */
+		if (geteuid() == pw->pw_uid)
+			return 0;
+		fprintf(stderr, "phiportal: not root: cannot switch to user %s, staying uid %ld\n", user,
+		        (long)geteuid());
+		return 0;
+	}
 	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
 		fprintf(stderr, "phiportal: cannot become %s: %s\n", user, strerror(errno));
 		return -1;
