@@ -101,16 +101,37 @@ static size_t current_max(size_t *budget)
 	return m;
 }
 
-static void set_timeout(int fd)
+static void set_rcv_timeout(int fd, long secs)
+{
+	struct timeval tv;
+
+	tv.tv_sec = secs > 0 ? secs : 1;
+	tv.tv_usec = 0;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+}
+
+/* scan_socket_timeout for this connection; set as its send and receive
+ * timeouts (the receive one is narrowed while a request arrives). */
+static long set_timeout(int fd)
 {
 	struct conf *c = conf_acquire_current();
 	struct timeval tv;
+	long secs = c ? (long)c->scan_socket_timeout : 120;
 
-	tv.tv_sec = c ? c->scan_socket_timeout : 120;
-	tv.tv_usec = 0;
 	conf_release(c);
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	tv.tv_sec = secs;
+	tv.tv_usec = 0;
+	set_rcv_timeout(fd, secs);
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	return secs;
+}
+
+static long now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec;
 }
 
 /* Serve one connection until it closes, times out or we stop. */
@@ -120,8 +141,11 @@ static void serve(struct conn *cn)
 	size_t len = 0, cap = 0, budget, max = current_max(&budget), scanned = 0;
 	int skipping = 0;           /* dropping a line up to its '\n': 1 too large, 2 busy */
 	unsigned long seq = 0;
+	/* SO_RCVTIMEO alone bounds silence, not a request sent a byte at a
+	 * time, which would hold this thread for ever: a request must be
+	 * complete within scan_socket_timeout of its first byte. */
+	long tmo = set_timeout(cn->fd), req_start = -1, rcv_tmo = tmo;
 
-	set_timeout(cn->fd);
 	for (;;) {
 		unsigned char *nl;
 		ssize_t r;
@@ -152,6 +176,7 @@ static void serve(struct conn *cn)
 				memmove(buf, nl + 1, len - ll - 1);
 				len -= ll + 1;
 				scanned = 0;
+				req_start = -1;
 				continue;
 			} else {
 				scan_request_handle(buf, ll, cn->no, seq, &reply, &rl);
@@ -162,6 +187,7 @@ static void serve(struct conn *cn)
 			memmove(buf, nl + 1, len - ll - 1);
 			len -= ll + 1;
 			scanned = 0;
+			req_start = -1; /* what follows is the next request: its own clock */
 			max = current_max(&budget);
 		}
 		scanned = len;
@@ -210,6 +236,23 @@ static void serve(struct conn *cn)
 			buf = nb;
 			cap = ncap;
 		}
+		if (len == 0) {
+			req_start = -1; /* between requests: idle, the full timeout */
+			if (rcv_tmo != tmo)
+				set_rcv_timeout(cn->fd, rcv_tmo = tmo);
+		} else {
+			long now = now_s(), left;
+
+			if (req_start < 0)
+				req_start = now;
+			if ((left = tmo - (now - req_start)) <= 0) {
+				LOG_AT(LOG_NOTICE, "sock-%lu: request not complete after %ld s (scan_socket_timeout): closing",
+				       cn->no, tmo);
+				break;
+			}
+			if (left != rcv_tmo)
+				set_rcv_timeout(cn->fd, rcv_tmo = left);
+		}
 		r = recv(cn->fd, buf + len, cap - len, 0);
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -219,6 +262,9 @@ static void serve(struct conn *cn)
 			if (len && r == 0)
 				LOG_AT(LOG_DEBUG, "sock-%lu: client closed in the middle of a request (%zu bytes)",
 				       cn->no, len);
+			else if (len && (errno == EAGAIN || errno == EWOULDBLOCK))
+				LOG_AT(LOG_NOTICE, "sock-%lu: request not complete after %ld s (scan_socket_timeout): closing",
+				       cn->no, tmo);
 			break;
 		}
 		len += (size_t)r;
