@@ -5,7 +5,8 @@
  *   phimilter [-c CONFIG] [-p SOCKET] [-f] [-n] [-V]
  *
  * Start-up order (STYLE.md section 9): load and check the config (fatal on
- * error), refuse root unless `user` names it, register, open the socket
+ * error), refuse root unless `user` names it, load the config once more as
+ * `user` (in a child: its files must be that user's), register, open the socket
  * (smfi_opensocket removes a stale unix socket, so errors show now and not
  * at the first connection), set socket mode and owner, daemonize, pid
  * file, drop privileges, block signals in every thread, start the reload
@@ -28,6 +29,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <syslog.h>
 #include <unistd.h>
 #include "conf.h"
@@ -157,6 +159,37 @@ static void refuse_root_by_default(const char *user)
 		fatal("running as root: set `user = USER` in %s to drop privileges after binding, "
 		      "or `user = root` to run as root on purpose",
 		      conf_path);
+}
+
+/* Started as root to become `user`: what the config names (key files, lists,
+ * terms) must work for that user too, or every reload, read as the user,
+ * fails (a root-owned key passes a check made as root). A child takes the
+ * user's identity and loads the config once; its problems, on stderr, are
+ * start-up errors. Before any thread exists, so fork is safe. */
+static void check_conf_as_user(const char *user)
+{
+	struct passwd *pw;
+	pid_t pid;
+	int st;
+
+	if (geteuid() != 0 || !*user || !(pw = getpwnam(user)) || pw->pw_uid == 0)
+		return; /* no drop (or no such user: drop_privileges says so) */
+	fflush(NULL);
+	if ((pid = fork()) < 0)
+		fatal("fork: %s", strerror(errno));
+	if (pid == 0) {
+		struct conf *uc = NULL;
+
+		if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+			_exit(2);
+		_exit(conf_load(conf_path, &uc, stderr) == 0 ? 0 : 1);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			fatal("waitpid: %s", strerror(errno));
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		fatal("%s does not load as user %s (above): what it names must be that user's to read, "
+		      "or no reload would work", conf_path, user);
 }
 
 /* Drop to `user`: supplementary groups, gid, uid, each fatal on failure,
@@ -335,6 +368,7 @@ int main(int argc, char **argv)
 	log_open(c->syslog_facility, foreground);
 	log_set_level(c->log_level);
 	refuse_root_by_default(c->user);
+	check_conf_as_user(c->user);
 	/* A copy: the config is freed at shutdown, the socket path is needed then. */
 	if (!(sock_copy = strdup(sock_opt ? sock_opt : c->socket)))
 		fatal("out of memory");

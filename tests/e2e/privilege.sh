@@ -14,7 +14,8 @@
 #   - a SIGUSR1 reload as nobody works (its files are nobody's);
 # and started as root with `user` empty it refuses (exit != 0, the message
 # on stderr and in syslog, no socket); a key file readable by its group
-# only (0640) is refused too (faults.sh covers a missing and a 0644 one).
+# only (0640), or one the user cannot read (root's), is refused too
+# (faults.sh covers a missing and a 0644 one).
 # Prints TAP. Needs root (postfix, unshare). Synthetic data only.
 set -u
 : "${PHI_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -162,6 +163,17 @@ timeout 20 "$PHIMILTER" -f -c "$PFX_DIR/gkey.conf" -p "unix:$PFX_DIR/sock/g.sock
 rc=$?
 [ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q 'gkey' "$PFX_DIR/gkey.out"
 tap_ok $? "a key file readable by its group (0640): refuses to start, naming the file" || show "$PFX_DIR/gkey.out"
+
+# a key the daemon's user cannot read: checked as root it would pass, and
+# every reload (as nobody) would fail; so the start fails
+cp "$ST/qkey" "$ST/rkey" && chmod 600 "$ST/rkey"
+conf "$PFX_DIR/rkey.conf" "user = nobody"
+sed -i "s|^quarantine_key_file = .*|quarantine_key_file = $ST/rkey|" "$PFX_DIR/rkey.conf"
+timeout 20 "$PHIMILTER" -f -c "$PFX_DIR/rkey.conf" -p "unix:$PFX_DIR/sock/r.sock" >"$PFX_DIR/rkey.out" 2>&1
+rc=$?
+[ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q 'rkey.*owned by uid 0' "$PFX_DIR/rkey.out" && \
+  grep -q 'does not load as user nobody' "$PFX_DIR/rkey.out"
+tap_ok $? "a key file root owns, with user = nobody: refuses to start, naming the file and the user" || show "$PFX_DIR/rkey.out"
 
 ! grep -qF "$SSN" "$PFX_MLOG" "$PFX_DIR/syslog.log" "$ST/audit.log" "$ST/metrics.prom" && \
   ! grep -rqaF "$SSN" "$ST/quarantine"

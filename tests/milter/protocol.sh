@@ -11,7 +11,7 @@ d=$(mktemp -d "${TMPDIR:-/tmp}/phimt.XXXXXX") || exit 1
 trap 'rm -rf "$d"' EXIT
 # As root the daemon must be told whom to become (it refuses root otherwise):
 # nobody, so the protocol is exercised with privileges dropped.
-u=; [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1 && u='user = nobody'
+u=; [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1 && u='user = nobody' && chmod 755 "$d"
 printf 'internal_domains = example.org\nlog_level = debug\n%s\n' "$u" >"$d/phimilter.conf"
 "$PHIMILTER" -f -c "$d/phimilter.conf" -p "unix:$d/m.sock" >"$d/log" 2>&1 &
 pid=$!
