@@ -2,13 +2,15 @@
  * pdf.h - internals shared by the PDF extractor's files (not an API):
  *   pdf_lex.c   tokens of PDF syntax, dictionary lookup, string decoding
  *   pdf_text.c  ToUnicode CMaps and the content-stream text interpreter
- *   x_pdf.c     objects, streams, filters, fonts, pages (the extractor)
+ *   pdf_font.c  font dictionaries, glyph names, embedded TrueType (pdf_font.h)
+ *   x_pdf.c     objects, streams, filters, pages (the extractor)
  * Everything reads borrowed spans [p, p+n) through bounded cursors.
  */
 #ifndef PHI_PDF_H
 #define PHI_PDF_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "phi/buf.h"
 #include "extract.h"
 
@@ -78,6 +80,11 @@ struct pdf_cmap *pdf_cmap_parse(struct phi_doc *d, const unsigned char *p, size_
 void pdf_cmap_free(struct pdf_cmap *c);
 /* 1 when the map's codes are 2 bytes wide. */
 int pdf_cmap_two_byte(const struct pdf_cmap *c);
+/* A 2-byte map (codespace <0000>-<FFFF>) from uni[code] for code < n
+ * (0 = unmapped; n <= 65536), as if it were a ToUnicode CMap: for fonts
+ * whose map comes from their embedded font. NULL when nothing is mapped or
+ * out of memory. */
+struct pdf_cmap *pdf_cmap_from_codes(const uint32_t *uni, size_t n);
 
 struct pdf_font {
 	const unsigned char *name; /* borrowed resource name (after '/'), name_len bytes */
@@ -88,8 +95,9 @@ struct pdf_font {
 	                                /Encoding /Differences (0 = not overridden) */
 };
 
-/* Unicode of a glyph name from an /Encoding /Differences array ("a",
- * "quoteright", "fi", "uni00E9" ...), 0 when unknown. */
+/* pdf_font.c: Unicode of a glyph name from an /Encoding /Differences
+ * array or a post table ("a", "quoteright", "fi", "uni00E9", "u1F600",
+ * "a.sc" ...), 0 when unknown. */
 unsigned long pdf_glyph_unicode(const unsigned char *name, size_t n);
 
 /* Text of a content stream appended to out. Fonts by resource name; when a

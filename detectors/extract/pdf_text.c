@@ -6,8 +6,9 @@
  * changes and a space when the pen jumps along the same line; TJ gaps more
  * negative than -200/1000 em become a space. Glyph widths are not computed,
  * so positions are approximate by design. Strings are decoded through the
- * font's ToUnicode CMap when it has one, else as WinAnsi (cp1252) bytes;
- * 2-byte codes without a map are dropped. Inline image data (BI..ID..EI) is
+ * font's ToUnicode CMap when it has one (or the equivalent map pdf_font.c
+ * made from its embedded font, pdf_cmap_from_codes), else as WinAnsi
+ * (cp1252) bytes; 2-byte codes without a map are dropped. Inline image data (BI..ID..EI) is
  * skipped. CMaps keep at most CMAP_MAX ranges.
  */
 #include <math.h>
@@ -212,6 +213,52 @@ void pdf_cmap_free(struct pdf_cmap *c)
 int pdf_cmap_two_byte(const struct pdf_cmap *c)
 {
 	return c && c->nb_hint >= 2;
+}
+
+struct pdf_cmap *pdf_cmap_from_codes(const uint32_t *uni, size_t n)
+{
+	struct pdf_cmap *c = calloc(1, sizeof *c);
+	size_t i = 0;
+
+	if (!c)
+		return NULL;
+	c->cs[0].lo = 0;
+	c->cs[0].hi = 0xFFFF;
+	c->cs[0].nb = 2;
+	c->ncs = 1;
+	c->nb_hint = 2;
+	if (n > 0x10000)
+		n = 0x10000;
+	while (i < n) {
+		uint32_t u = uni[i];
+		unsigned short d[2];
+		size_t j = i;
+		int rc;
+		if (!u || u > 0x10FFFF || (u >= 0xD800 && u < 0xE000)) {
+			i++;
+			continue;
+		}
+		if (u >= 0x10000) {
+			d[0] = (unsigned short)(0xD800 + ((u - 0x10000) >> 10));
+			d[1] = (unsigned short)(0xDC00 + ((u - 0x10000) & 0x3FF));
+			rc = cm_add(c, (uint32_t)i, (uint32_t)i, d, 2);
+		} else {
+			/* a run of consecutive codes to consecutive BMP code points */
+			while (j + 1 < n && uni[j + 1] == uni[j] + 1 && uni[j + 1] < 0x10000 &&
+			       !(uni[j + 1] >= 0xD800 && uni[j + 1] < 0xE000))
+				j++;
+			d[0] = (unsigned short)u;
+			rc = cm_add(c, (uint32_t)i, (uint32_t)j, d, 1);
+		}
+		if (rc != PHI_OK)
+			break; /* full or out of memory: what is there is usable */
+		i = j + 1;
+	}
+	if (c->n == 0) {
+		pdf_cmap_free(c);
+		return NULL;
+	}
+	return c;
 }
 
 static const struct cm_range *cm_find(const struct pdf_cmap *c, uint32_t code)

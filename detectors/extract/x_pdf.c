@@ -8,7 +8,8 @@
  * ASCIIHexDecode, ASCII85Decode, RunLengthDecode, chained; image filters end
  * the chain (no text). Each page's content streams are concatenated and
  * interpreted by pdf_text.c with the fonts of the page's (inherited)
- * /Resources and their ToUnicode CMaps; Form XObjects are read the same way.
+ * /Resources, read by pdf_font.c (ToUnicode CMaps, Differences, embedded
+ * TrueType fonts); Form XObjects are read the same way.
  * Document info strings, form field values and annotation contents are one
  * more segment. /Encrypt in a trailer -> unscannable "encrypted". Limits:
  * max_pdf_objects, max_entry_bytes and max_ratio per decoded stream;
@@ -19,6 +20,7 @@
 #include <string.h>
 #include "memfind.h"
 #include "pdf.h"
+#include "pdf_font.h"
 #include "zinflate.h"
 
 #define MAX_FILTERS 8
@@ -59,6 +61,7 @@ struct pdf {
 	size_t nkept, capkept, kept_bytes;
 	struct cmap_ent cm[MAX_CMAPS];
 	size_t ncm;
+	struct pdf_fontcache *fc; /* owned (pdf_font.c) */
 	const struct pdf_cmap *fallback;
 	size_t text_off;
 	int said_objects, said_ratio, said_entry, said_corrupt;
@@ -691,45 +694,44 @@ static const struct pdf_cmap *cmap_for(struct pdf *x, long num)
 	return x->cm[x->ncm++].cm;
 }
 
-/* Fonts named in the /Font dict of a resources dict. */
-/* /Encoding << /Differences [ 24 /fi /fl 39 /quoteright ... ] >> into map. */
-static int differences(struct pdf *x, const unsigned char *fb, size_t fbn, unsigned short *map)
-{
-	const unsigned char *vs, *ds;
-	size_t vn, dn;
-	struct pdf_lex l;
-	struct pdf_tok t;
-	long code = -1;
-	int any = 0;
+/* --- for pdf_font.c --- */
 
-	if (!get(x, fb, fbn, "Encoding", &vs, &vn, NULL) || !vn || vs[0] != '<' ||
-	    !get(x, vs, vn, "Differences", &ds, &dn, NULL))
-		return 0;
-	l.p = ds;
-	l.e = ds + dn;
-	if (pdf_lex_next(&l, &t) != PT_ARR)
-		return 0;
-	while (pdf_lex_next(&l, &t) != PT_EOF && t.type != PT_ARR_END) {
-		if (t.type == PT_NUM) {
-			double v;
-			code = pdf_num(t.s, t.n, &v) && v >= 0 && v < 256 ? (long)v : -1;
-		} else if (t.type == PT_NAME && code >= 0 && code < 256) {
-			unsigned long u = pdf_glyph_unicode(t.s, t.n);
-			if (u && u < 0x10000) {
-				map[code] = (unsigned short)u;
-				any = 1;
-			}
-			code++;
-		}
-	}
-	return any;
+int pdf_x_get(struct pdf *x, const unsigned char *s, size_t n, const char *key,
+              const unsigned char **vs, size_t *vn)
+{
+	return get(x, s, n, key, vs, vn, NULL);
 }
 
+void pdf_x_resolve(struct pdf *x, const unsigned char **vs, size_t *vn)
+{
+	resolve(x, vs, vn, NULL);
+}
+
+int pdf_x_stream(struct pdf *x, const unsigned char *vs, size_t vn, struct phi_buf *out)
+{
+	long num;
+	struct pobj *o;
+	if (!pdf_ref(vs, vn, &num) || !(o = obj_get(x, num)))
+		return PHI_EINVAL;
+	return decode_stream(x, o, out);
+}
+
+const struct pdf_cmap *pdf_x_tounicode(struct pdf *x, long num)
+{
+	return cmap_for(x, num);
+}
+
+struct phi_doc *pdf_x_doc(struct pdf *x)
+{
+	return x->d;
+}
+
+/* Fonts named in the /Font dict of a resources dict. */
 static size_t page_fonts(struct pdf *x, const unsigned char *res, size_t resn, struct pdf_font *f,
                          unsigned short (*maps)[256])
 {
-	const unsigned char *fs, *vs;
-	size_t fn, vn, nf = 0;
+	const unsigned char *fs;
+	size_t fn, nf = 0;
 	struct pdf_lex l;
 	struct pdf_tok t, v;
 
@@ -742,7 +744,6 @@ static size_t page_fonts(struct pdf *x, const unsigned char *res, size_t resn, s
 	while (nf < MAX_FONTS && pdf_lex_next(&l, &t) == PT_NAME && doc_budget(x->d) == PHI_OK) {
 		const unsigned char *fb, *ve;
 		size_t fbn;
-		long num;
 		if (pdf_lex_next(&l, &v) == PT_EOF)
 			break;
 		ve = pdf_skip_value(&l, &v);
@@ -752,12 +753,8 @@ static size_t page_fonts(struct pdf *x, const unsigned char *res, size_t resn, s
 		memset(&f[nf], 0, sizeof f[nf]);
 		f[nf].name = t.s;
 		f[nf].name_len = t.n;
-		if (pdf_dict_get(fb, fbn, "Subtype", &vs, &vn) && pdf_is_name(vs, vn, "Type0"))
-			f[nf].composite = 1;
-		if (pdf_dict_get(fb, fbn, "ToUnicode", &vs, &vn) && pdf_ref(vs, vn, &num))
-			f[nf].cmap = cmap_for(x, num);
-		if (maps && !f[nf].composite && differences(x, fb, fbn, maps[nf]))
-			f[nf].diff = maps[nf];
+		if (pdf_font_load(x, &x->fc, fb, fbn, &f[nf], maps ? maps[nf] : NULL) != PHI_OK)
+			break;
 		nf++;
 	}
 	return nf;
@@ -1116,6 +1113,7 @@ out:
 		phi_buf_free(&x->kept[i]);
 	for (i = 0; i < x->ncm; i++)
 		pdf_cmap_free(x->cm[i].cm);
+	pdf_fontcache_free(x->fc);
 	free(x->kept);
 	free(x->o);
 	free(x->idx);

@@ -156,6 +156,163 @@ static const char content1[] =
 	"BT 1 0 0 1 72 500 Tm (caf\\351) Tj 1 0 0 1 200 500 Tm (right) Tj ET";
 static const char want1[] = "Patient: Zed Quux\nNested (paren) and \\ and A\nDischarge summary\nHello\ncaf\xc3\xa9 right\n";
 
+
+/* --- embedded TrueType fonts built here: glyph ids as a subsetting
+ * producer would number them (space 3, ':' 5, A-Z 10.., a-z 40.., 0-9 70..) --- */
+
+static unsigned gid_of(int ch)
+{
+	if (ch == ' ')
+		return 3;
+	if (ch == ':')
+		return 5;
+	if (ch >= 'A' && ch <= 'Z')
+		return 10 + (unsigned)(ch - 'A');
+	if (ch >= 'a' && ch <= 'z')
+		return 40 + (unsigned)(ch - 'a');
+	if (ch >= '0' && ch <= '9')
+		return 70 + (unsigned)(ch - '0');
+	return 0;
+}
+
+static void w16(struct pb *b, unsigned v)
+{
+	unsigned char c[2] = { (unsigned char)(v >> 8), (unsigned char)v };
+	put(b, c, 2);
+}
+
+static void w32(struct pb *b, unsigned long v)
+{
+	w16(b, (unsigned)(v >> 16 & 0xFFFF));
+	w16(b, (unsigned)(v & 0xFFFF));
+}
+
+/* cmap table with one format-4 subtable: (3,1) Unicode, or (3,0) symbol
+ * where code 0xF000 + (ch - 0x1F) is character ch's glyph. */
+static void cmap4(struct pb *t, int symbol)
+{
+	static const unsigned us[6] = { 0x20, 0x30, 0x3A, 0x41, 0x61, 0xFFFF };
+	static const unsigned ue[6] = { 0x20, 0x39, 0x3A, 0x5A, 0x7A, 0xFFFF };
+	static const int ud[6] = { 3 - 0x20, 70 - 0x30, 0, 10 - 0x41, 40 - 0x61, 1 };
+	static const unsigned ur[6] = { 0, 0, 8, 0, 0, 0 }; /* seg 2 reads glyphIdArray[0] */
+	unsigned seg = symbol ? 2 : 6, i;
+	size_t st, lenat;
+
+	t->n = 0;
+	w16(t, 0);
+	w16(t, 1);
+	w16(t, 3);
+	w16(t, symbol ? 0 : 1);
+	w32(t, 12);
+	st = t->n;
+	w16(t, 4);
+	lenat = t->n;
+	w16(t, 0);
+	w16(t, 0);
+	w16(t, 2 * seg);
+	w16(t, 0); w16(t, 0); w16(t, 0);
+	for (i = 0; i < seg; i++)
+		w16(t, symbol ? (i ? 0xFFFF : 0xF05B) : ue[i]);
+	w16(t, 0);
+	for (i = 0; i < seg; i++)
+		w16(t, symbol ? (i ? 0xFFFF : 0xF001) : us[i]);
+	for (i = 0; i < seg; i++)
+		w16(t, symbol ? (i ? 1 : 0) : (unsigned)(ud[i] & 0xFFFF));
+	for (i = 0; i < seg; i++)
+		w16(t, symbol ? (i ? 0 : 4) : ur[i]);
+	if (symbol)
+		for (i = 1; i <= 0x5B; i++)
+			w16(t, gid_of((int)i + 0x1F));
+	else
+		w16(t, 5);
+	t->p[lenat] = (char)((t->n - st) >> 8);
+	t->p[lenat + 1] = (char)(t->n - st);
+}
+
+/* post format 2: Macintosh standard indices for ASCII glyphs, glyph 5 by
+ * a name of its own ("colon"). */
+static void post2(struct pb *t)
+{
+	unsigned g;
+	t->n = 0;
+	w32(t, 0x00020000);
+	for (g = 0; g < 7; g++)
+		w32(t, 0);
+	w16(t, 80);
+	for (g = 0; g < 80; g++) {
+		int ch, found = 0;
+		for (ch = 0x20; ch < 0x7F && !found; ch++)
+			if (gid_of(ch) == g && g)
+				found = ch;
+		w16(t, g == 5 ? 258 : found ? (unsigned)(found - 0x20 + 3) : 0);
+	}
+	put(t, "\x05" "colon", 6);
+}
+
+/* An sfnt with the given tables (tags sorted). */
+static void sfnt(struct pb *f, int cmap_kind, int post)
+{
+	struct pb c = { 0 }, q = { 0 };
+	unsigned nt = (cmap_kind ? 1u : 0u) + (post ? 1u : 0u);
+	size_t off = 12 + 16 * nt;
+
+	if (cmap_kind)
+		cmap4(&c, cmap_kind == 2);
+	if (post)
+		post2(&q);
+	f->n = 0;
+	w32(f, 0x00010000);
+	w16(f, nt); w16(f, 0); w16(f, 0); w16(f, 0);
+	if (cmap_kind) {
+		put(f, "cmap", 4); w32(f, 0); w32(f, (unsigned long)off); w32(f, (unsigned long)c.n);
+		off += c.n;
+	}
+	if (post) {
+		put(f, "post", 4); w32(f, 0); w32(f, (unsigned long)off); w32(f, (unsigned long)q.n);
+	}
+	if (cmap_kind)
+		put(f, c.p, c.n);
+	if (post)
+		put(f, q.p, q.n);
+	free(c.p);
+	free(q.p);
+}
+
+/* Hex string of the glyph ids (+ add) of s, as an Identity-H font shows it. */
+static void gid_hex(char *out, const char *s, unsigned add)
+{
+	*out++ = '<';
+	for (; *s; s++)
+		out += sprintf(out, "%04X", gid_of(*s) + add);
+	*out++ = '>';
+	*out = 0;
+}
+
+/* One page showing `content` in /F1 = a Type0 font over a CIDFontType2
+ * (object 6, CIDToGIDMap `c2g`), font file object 8 holding `font`,
+ * Flate-compressed and cut to `cut` bytes unless cut < 0. */
+static void type0_pdf(struct pb *b, const char *content, const struct pb *font, const char *c2g,
+                      long cut)
+{
+	char h[512];
+	size_t zn;
+	unsigned char *z = zlib_of(font->p, font->n, &zn);
+	if (cut >= 0 && (size_t)cut < zn)
+		zn = (size_t)cut; /* the compressed font cut short */
+	head(b);
+	pages(b, "<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+Carlito /Encoding /Identity-H "
+	         "/DescendantFonts [6 0 R] >>");
+	snprintf(h, sizeof h, "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+Carlito "
+	         "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+	         "/FontDescriptor 7 0 R /CIDToGIDMap %s >>", c2g);
+	obj(b, 6, h);
+	obj(b, 7, "<< /Type /FontDescriptor /FontName /ABCDEF+Carlito /Flags 4 /FontFile2 8 0 R >>");
+	snprintf(h, sizeof h, "/Filter /FlateDecode /Length1 %zu", font->n);
+	sobj(b, 8, h, z, zn, -1);
+	sobj(b, 4, "", content, strlen(content), -1);
+	free(z);
+}
+
 int main(void)
 {
 	struct pb b = { 0 };
@@ -448,6 +605,156 @@ int main(void)
 		tail(&b);
 		s = run(&b, b.n, &lim);
 		T_OK(strcmp(text(s), "o\xef\xac\x81" "ce\xe2\x80\x99s\n") == 0, "Differences: glyph names mapped");
+		phi_scan_free(s);
+	}
+	/* Type0 /Identity-H over an embedded TrueType, no ToUnicode: glyph ids
+	 * through the font's format-4 cmap read in reverse */
+	{
+		static const char name[] = "Patient: Zed Quux MRN: 12345678";
+		char hex[256], content[512];
+		struct pb f = { 0 }, c2g = { 0 };
+		unsigned k;
+
+		sfnt(&f, 1, 0);
+		gid_hex(hex, name, 0);
+		snprintf(content, sizeof content, "BT /F1 12 Tf 72 700 Td %s Tj ET", hex);
+		type0_pdf(&b, content, &f, "/Identity", -1);
+		tail(&b);
+		s = run(&b, b.n, &lim);
+		T_OK(strcmp(text(s), "Patient: Zed Quux MRN: 12345678\n") == 0,
+		     "Type0 Identity-H, no ToUnicode: TrueType cmap (format 4) read in reverse");
+		T_EQ_INT(s->doc.parts[0].unscannable, 0, "embedded-font map: scannable");
+		phi_scan_free(s);
+
+		/* the same glyphs named only by the post table (no cmap) */
+		sfnt(&f, 0, 1);
+		type0_pdf(&b, content, &f, "/Identity", -1);
+		tail(&b);
+		s = run(&b, b.n, &lim);
+		T_OK(strcmp(text(s), "Patient: Zed Quux MRN: 12345678\n") == 0,
+		     "Type0 Identity-H, font without cmap: post table glyph names");
+		phi_scan_free(s);
+
+		/* CIDs that are not glyph ids: a CIDToGIDMap stream (CID = GID + 100) */
+		sfnt(&f, 1, 0);
+		for (k = 0; k < 200; k++)
+			w16(&c2g, k >= 100 ? k - 100 : 0);
+		gid_hex(hex, name, 100);
+		snprintf(content, sizeof content, "BT /F1 12 Tf 72 700 Td [%s] TJ ET", hex);
+		type0_pdf(&b, content, &f, "9 0 R", -1);
+		sobj(&b, 9, "", c2g.p, c2g.n, -1);
+		tail(&b);
+		s = run(&b, b.n, &lim);
+		T_OK(strcmp(text(s), "Patient: Zed Quux MRN: 12345678\n") == 0, "CIDToGIDMap stream");
+		phi_scan_free(s);
+
+		/* broken fonts fall back to today's behaviour (nothing for 2-byte codes), no crash */
+		gid_hex(hex, name, 0);
+		snprintf(content, sizeof content, "BT /F1 12 Tf 72 700 Td %s Tj ET", hex);
+		{
+			struct pb bad = { 0 };
+			sfnt(&bad, 1, 0);
+			bad.p[12 + 12 + 2] = (char)0x7F; /* cmap table length and offset past the end */
+			bad.p[12 + 8 + 1] = (char)0x7F;
+			type0_pdf(&b, content, &bad, "/Identity", -1);
+			tail(&b);
+			s = run(&b, b.n, &lim);
+			T_OK(strcmp(text(s), "") == 0, "cmap table offset past the font: no text, no crash");
+			phi_scan_free(s);
+
+			sfnt(&bad, 1, 0);
+			bad.p[12 + 16 + 12 + 6] = (char)0xFF; /* segCountX2 far past the subtable */
+			type0_pdf(&b, content, &bad, "/Identity", -1);
+			tail(&b);
+			s = run(&b, b.n, &lim);
+			T_OK(strcmp(text(s), "") == 0, "format-4 segCountX2 past the table: ignored");
+			phi_scan_free(s);
+
+			sfnt(&bad, 1, 0);
+			type0_pdf(&b, content, &bad, "/Identity", 30); /* the zlib stream cut after 30 bytes */
+			tail(&b);
+			s = run(&b, b.n, &lim);
+			T_OK(strstr(text(s), "Patient: Zed Quux MRN: 12345678") == NULL,
+			     "truncated font stream: what survives of its cmap, at most");
+			phi_scan_free(s);
+
+			/* every prefix of the font and random corruptions of it */
+			sfnt(&f, 1, 1);
+			for (k = 0; k < f.n; k += 3) {
+				bad.n = 0;
+				put(&bad, f.p, k);
+				type0_pdf(&b, content, &bad, "/Identity", -1);
+				tail(&b);
+				phi_scan_free(run(&b, b.n, &lim));
+			}
+			{
+				unsigned seed = 7, q;
+				for (k = 0; k < 400; k++) {
+					bad.n = 0;
+					put(&bad, f.p, f.n);
+					for (q = 0; q < 3; q++) {
+						seed = seed * 1103515245u + 12345u;
+						bad.p[(seed >> 8) % bad.n] = (char)(seed >> 20);
+					}
+					type0_pdf(&b, content, &bad, "/Identity", -1);
+					tail(&b);
+					phi_scan_free(run(&b, b.n, &lim));
+				}
+			}
+			T_OK(1, "prefixes and mutations of the embedded font survive");
+			free(bad.p);
+		}
+		free(f.p);
+		free(c2g.p);
+	}
+	/* simple TrueType font, no /Encoding, no ToUnicode, a (3,0) symbol cmap
+	 * with codes of its own: code -> glyph -> post name */
+	{
+		static const char name[] = "Patient: Zed Quux MRN: 12345678";
+		char content[256], str[160], h[128];
+		struct pb f = { 0 };
+		size_t k, zn;
+		unsigned char *z;
+
+		for (k = 0; name[k]; k++)
+			sprintf(str + 4 * k, "\\%03o", (unsigned)(name[k] - 0x1F));
+		snprintf(content, sizeof content, "BT /F1 12 Tf 72 700 Td (%s) Tj ET", str);
+		sfnt(&f, 2, 1);
+		z = zlib_of(f.p, f.n, &zn);
+		head(&b);
+		pages(&b, "<< /Type /Font /Subtype /TrueType /BaseFont /ABCDEF+Sym /FirstChar 1 /LastChar 91 "
+		          "/FontDescriptor 7 0 R >>");
+		obj(&b, 7, "<< /Type /FontDescriptor /FontName /ABCDEF+Sym /Flags 4 /FontFile2 8 0 R >>");
+		snprintf(h, sizeof h, "/Filter /FlateDecode /Length1 %zu", f.n);
+		sobj(&b, 8, h, z, zn, -1);
+		sobj(&b, 4, "", content, strlen(content), -1);
+		tail(&b);
+		s = run(&b, b.n, &lim);
+		T_OK(strcmp(text(s), "Patient: Zed Quux MRN: 12345678\n") == 0,
+		     "simple TrueType, (3,0) symbol cmap, no Encoding: codes through glyph names");
+		phi_scan_free(s);
+		free(z);
+		free(f.p);
+	}
+	/* Type3 font: codes named by /Differences */
+	{
+		static const char content[] = "BT /T3 1 Tf 50 50 Td (\\001\\002\\003\\004\\005\\006\\003\\007\\010\\011\\005\\012"
+			"\\010\\013\\014\\014\\015\\010\\016\\017\\020\\007\\010\\021\\022\\023\\024\\025\\026\\027\\030) Tj ET";
+		head(&b);
+		obj(&b, 1, "<< /Type /Catalog /Pages 2 0 R >>");
+		obj(&b, 2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+		obj(&b, 3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+		           "/Resources << /Font << /T3 5 0 R >> >> >>");
+		obj(&b, 5, "<< /Type /Font /Subtype /Type3 /FontBBox [0 0 1 1] /FontMatrix [0.001 0 0 0.001 0 0] "
+		           "/CharProcs 6 0 R /FirstChar 1 /LastChar 24 /Widths [] /Encoding << /Type /Encoding "
+		           "/Differences [ 1 /P /a /t /i /e /n /colon /space /Z /d /Q /u /x /M /R /N "
+		           "/one /two /three /four /uni0035 /six.alt /u0037 /eight ] >> >>");
+		obj(&b, 6, "<< >>");
+		sobj(&b, 4, "", content, sizeof content - 1, -1);
+		tail(&b);
+		s = run(&b, b.n, &lim);
+		T_EQ_STR(text(s), "Patient: Zed Quux MRN: 12345678\n",
+		     "Type3 font: Differences glyph names (letters, digits, uniXXXX, uXXXX, suffixes)");
 		phi_scan_free(s);
 	}
 	free(b.p);
