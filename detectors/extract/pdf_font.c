@@ -27,6 +27,7 @@
 #include "pdf_font.h"
 
 #define FC_MAX 128
+#define TU_MAX 256
 #define SFNT_TABLES 512
 #define SFNT_STEPS (1u << 20)
 #define NGLYPHS 65536u
@@ -41,7 +42,17 @@ struct fc_ent {
 struct pdf_fontcache {
 	struct fc_ent e[FC_MAX];
 	size_t n;
+	struct {
+		long num;
+		struct pdf_cmap *cm; /* owned, NULL when unusable */
+	} tu[TU_MAX];
+	size_t ntu;
 };
+
+struct pdf_fontcache *pdf_fontcache_new(void)
+{
+	return calloc(1, sizeof(struct pdf_fontcache));
+}
 
 void pdf_fontcache_free(struct pdf_fontcache *fc)
 {
@@ -50,7 +61,27 @@ void pdf_fontcache_free(struct pdf_fontcache *fc)
 		return;
 	for (i = 0; i < fc->n; i++)
 		pdf_cmap_free(fc->e[i].cm);
+	for (i = 0; i < fc->ntu; i++)
+		pdf_cmap_free(fc->tu[i].cm);
 	free(fc);
+}
+
+const struct pdf_cmap *pdf_font_tounicode(struct pdf *x, struct pdf_fontcache *fc, long num)
+{
+	size_t i;
+	struct phi_buf b;
+	struct phi_doc *d = pdf_x_doc(x);
+
+	for (i = 0; i < fc->ntu; i++)
+		if (fc->tu[i].num == num)
+			return fc->tu[i].cm;
+	if (fc->ntu >= TU_MAX)
+		return NULL;
+	phi_buf_init(&b, d->lim.max_entry_bytes);
+	fc->tu[fc->ntu].num = num;
+	fc->tu[fc->ntu].cm = pdf_x_stream(x, num, &b) == PHI_OK ? pdf_cmap_parse(d, b.data, b.len) : NULL;
+	phi_buf_free(&b);
+	return fc->tu[fc->ntu++].cm;
 }
 
 /* --- glyph names --- */
@@ -452,10 +483,11 @@ static int fontfile2(struct pdf *x, const unsigned char *fb, size_t fbn, struct 
 {
 	const unsigned char *ds, *vs;
 	size_t dn, vn;
+	long num;
 	if (!pdf_x_get(x, fb, fbn, "FontDescriptor", &ds, &dn) || !dn || ds[0] != '<' ||
-	    !pdf_dict_get(ds, dn, "FontFile2", &vs, &vn))
+	    !pdf_dict_get(ds, dn, "FontFile2", &vs, &vn) || !pdf_ref(vs, vn, &num))
 		return PHI_EINVAL;
-	return pdf_x_stream(x, vs, vn, out);
+	return pdf_x_stream(x, num, out);
 }
 
 /* The glyph Unicode table of font bytes b: malloc'd, NGLYPHS entries, NULL
@@ -483,6 +515,7 @@ static struct pdf_cmap *cid_map(struct pdf *x, const unsigned char *fb, size_t f
 	struct pdf_cmap *cm = NULL;
 	uint32_t *rev = NULL;
 	int identity = 1;
+	long num;
 	struct phi_doc *d = pdf_x_doc(x);
 
 	if (!pdf_x_get(x, fb, fbn, "Encoding", &vs, &vn) ||
@@ -504,7 +537,7 @@ static struct pdf_cmap *cid_map(struct pdf *x, const unsigned char *fb, size_t f
 	phi_buf_init(&gmap, d->lim.max_entry_bytes < 2 * NGLYPHS ? d->lim.max_entry_bytes : 2 * NGLYPHS);
 	if (pdf_dict_get(cs, cn, "CIDToGIDMap", &vs, &vn) && !pdf_is_name(vs, vn, "Identity")) {
 		identity = 0;
-		if (pdf_x_stream(x, vs, vn, &gmap) != PHI_OK || gmap.len < 2)
+		if (!pdf_ref(vs, vn, &num) || pdf_x_stream(x, num, &gmap) != PHI_OK || gmap.len < 2)
 			goto out;
 		ncid = gmap.len / 2;
 	}
@@ -581,26 +614,22 @@ out:
 	return any;
 }
 
-int pdf_font_load(struct pdf *x, struct pdf_fontcache **fcp, const unsigned char *fb, size_t fbn,
+int pdf_font_load(struct pdf *x, struct pdf_fontcache *fc, const unsigned char *fb, size_t fbn,
                   struct pdf_font *f, unsigned short *map)
 {
 	const unsigned char *vs;
 	size_t vn, i;
 	long num;
 	struct fc_ent *e = NULL;
-	struct pdf_fontcache *fc;
 
 	if (pdf_dict_get(fb, fbn, "Subtype", &vs, &vn) && pdf_is_name(vs, vn, "Type0"))
 		f->composite = 1;
 	if (pdf_dict_get(fb, fbn, "ToUnicode", &vs, &vn) && pdf_ref(vs, vn, &num))
-		f->cmap = pdf_x_tounicode(x, num);
+		f->cmap = pdf_font_tounicode(x, fc, num);
 	if (map && !f->composite && differences(x, fb, fbn, map))
 		f->diff = map;
 	if (f->cmap || (!f->composite && !map))
 		return PHI_OK;
-	if (!*fcp && !(*fcp = calloc(1, sizeof **fcp)))
-		return PHI_OK; /* no memory for the cache: as before */
-	fc = *fcp;
 	for (i = 0; i < fc->n; i++)
 		if (fc->e[i].key == fb) {
 			e = &fc->e[i];
@@ -628,4 +657,38 @@ int pdf_font_load(struct pdf *x, struct pdf_fontcache **fcp, const unsigned char
 		f->diff = map;
 	}
 	return PHI_OK;
+}
+
+size_t pdf_fonts_of(struct pdf *x, struct pdf_fontcache *fc, const unsigned char *res, size_t resn,
+                    struct pdf_font *f, unsigned short (*maps)[256])
+{
+	const unsigned char *fs;
+	size_t fn, nf = 0;
+	struct pdf_lex l;
+	struct pdf_tok t, v;
+	struct phi_doc *d = pdf_x_doc(x);
+
+	if (!pdf_x_get(x, res, resn, "Font", &fs, &fn))
+		return 0;
+	l.p = fs;
+	l.e = fs + fn;
+	if (pdf_lex_next(&l, &t) != PT_DICT)
+		return 0;
+	while (nf < PDF_MAX_FONTS && pdf_lex_next(&l, &t) == PT_NAME && doc_budget(d) == PHI_OK) {
+		const unsigned char *fb, *ve;
+		size_t fbn;
+		if (pdf_lex_next(&l, &v) == PT_EOF)
+			break;
+		ve = pdf_skip_value(&l, &v);
+		fb = v.s;
+		fbn = (size_t)(ve - v.s);
+		pdf_x_resolve(x, &fb, &fbn);
+		memset(&f[nf], 0, sizeof f[nf]);
+		f[nf].name = t.s;
+		f[nf].name_len = t.n;
+		if (pdf_font_load(x, fc, fb, fbn, &f[nf], maps ? maps[nf] : NULL) != PHI_OK)
+			break;
+		nf++;
+	}
+	return nf;
 }

@@ -23,26 +23,37 @@ int pdf_x_get(struct pdf *x, const unsigned char *s, size_t n, const char *key,
               const unsigned char **vs, size_t *vn);
 /* Follow references from the value at *vs to a direct value (in place). */
 void pdf_x_resolve(struct pdf *x, const unsigned char **vs, size_t *vn);
-/* The decoded stream of the object that the reference at vs names, into
- * out (reset first; its bound is the caller's). PHI_OK, PHI_EINVAL (not a
- * stream, not decodable), PHI_ENOMEM or PHI_ETIME. */
-int pdf_x_stream(struct pdf *x, const unsigned char *vs, size_t vn, struct phi_buf *out);
-/* The parsed ToUnicode CMap of stream object num (cached), or NULL. */
-const struct pdf_cmap *pdf_x_tounicode(struct pdf *x, long num);
+/* The decoded stream of object num into out (reset first; bounded by
+ * max_entry_bytes). PHI_OK, PHI_EINVAL (not a stream, not decodable),
+ * PHI_ENOMEM or PHI_ETIME. */
+int pdf_x_stream(struct pdf *x, long num, struct phi_buf *out);
 struct phi_doc *pdf_x_doc(struct pdf *x);
 
 /* --- pdf_font.c --- */
-struct pdf_fontcache; /* maps made from embedded fonts, one per font dict */
+#define PDF_MAX_FONTS 64 /* fonts of one resources dict */
+
+/* One document's parsed ToUnicode CMaps (by object number) and the maps
+ * made from embedded fonts (by font dict); owns them. */
+struct pdf_fontcache;
+struct pdf_fontcache *pdf_fontcache_new(void);
 void pdf_fontcache_free(struct pdf_fontcache *fc);
+
+/* The parsed ToUnicode CMap of stream object num (cached), or NULL. */
+const struct pdf_cmap *pdf_font_tounicode(struct pdf *x, struct pdf_fontcache *fc, long num);
 
 /* Fill f (the caller has set name/name_len) from the font dictionary
  * fb..fb+fbn. map (256 entries, may be NULL) receives Differences and
  * embedded-font codes for a simple font; f->diff then points to it.
- * *fc is created on first use and owns the maps made from embedded fonts.
  * A malformed or unsupported font only leaves f as it was before the
  * embedded font was considered. Returns PHI_OK or PHI_ETIME. */
-int pdf_font_load(struct pdf *x, struct pdf_fontcache **fc, const unsigned char *fb, size_t fbn,
+int pdf_font_load(struct pdf *x, struct pdf_fontcache *fc, const unsigned char *fb, size_t fbn,
                   struct pdf_font *f, unsigned short *map);
+
+/* The fonts named in the /Font dict of resources dict res..res+resn into
+ * f[PDF_MAX_FONTS] (maps: PDF_MAX_FONTS x 256, may be NULL). Returns how
+ * many. */
+size_t pdf_fonts_of(struct pdf *x, struct pdf_fontcache *fc, const unsigned char *res, size_t resn,
+                    struct pdf_font *f, unsigned short (*maps)[256]);
 
 /* TrueType (sfnt) bytes -> Unicode of each glyph id: rev[gid] for gid <
  * nrev (0 = unknown), from the cmap table's Unicode subtables (formats 0,

@@ -24,8 +24,6 @@
 #include "zinflate.h"
 
 #define MAX_FILTERS 8
-#define MAX_FONTS 64
-#define MAX_CMAPS 256
 #define REF_HOPS 8
 #define PARENT_HOPS 16
 
@@ -44,11 +42,6 @@ struct okey {
 	size_t i;
 };
 
-struct cmap_ent {
-	long num;
-	struct pdf_cmap *cm; /* owned, NULL when unusable */
-};
-
 struct pdf {
 	struct phi_doc *d;
 	int part;
@@ -59,9 +52,7 @@ struct pdf {
 	struct okey *idx;         /* owned: (num, index) sorted, for lookup */
 	struct phi_buf *kept;     /* owned: decoded object streams */
 	size_t nkept, capkept, kept_bytes;
-	struct cmap_ent cm[MAX_CMAPS];
-	size_t ncm;
-	struct pdf_fontcache *fc; /* owned (pdf_font.c) */
+	struct pdf_fontcache *fc; /* owned (pdf_font.c): fonts, ToUnicode maps */
 	const struct pdf_cmap *fallback;
 	size_t text_off;
 	int said_objects, said_ratio, said_entry, said_corrupt;
@@ -676,24 +667,6 @@ static int load_objstms(struct pdf *x)
 
 /* --- fonts --- */
 
-static const struct pdf_cmap *cmap_for(struct pdf *x, long num)
-{
-	size_t i;
-	struct pobj *o;
-	struct phi_buf b;
-
-	for (i = 0; i < x->ncm; i++)
-		if (x->cm[i].num == num)
-			return x->cm[i].cm;
-	if (x->ncm >= MAX_CMAPS || !(o = obj_get(x, num)))
-		return NULL;
-	phi_buf_init(&b, x->d->lim.max_entry_bytes);
-	x->cm[x->ncm].num = num;
-	x->cm[x->ncm].cm = decode_stream(x, o, &b) == PHI_OK ? pdf_cmap_parse(x->d, b.data, b.len) : NULL;
-	phi_buf_free(&b);
-	return x->cm[x->ncm++].cm;
-}
-
 /* --- for pdf_font.c --- */
 
 int pdf_x_get(struct pdf *x, const unsigned char *s, size_t n, const char *key,
@@ -707,57 +680,15 @@ void pdf_x_resolve(struct pdf *x, const unsigned char **vs, size_t *vn)
 	resolve(x, vs, vn, NULL);
 }
 
-int pdf_x_stream(struct pdf *x, const unsigned char *vs, size_t vn, struct phi_buf *out)
+int pdf_x_stream(struct pdf *x, long num, struct phi_buf *out)
 {
-	long num;
-	struct pobj *o;
-	if (!pdf_ref(vs, vn, &num) || !(o = obj_get(x, num)))
-		return PHI_EINVAL;
-	return decode_stream(x, o, out);
-}
-
-const struct pdf_cmap *pdf_x_tounicode(struct pdf *x, long num)
-{
-	return cmap_for(x, num);
+	struct pobj *o = obj_get(x, num);
+	return o ? decode_stream(x, o, out) : PHI_EINVAL;
 }
 
 struct phi_doc *pdf_x_doc(struct pdf *x)
 {
 	return x->d;
-}
-
-/* Fonts named in the /Font dict of a resources dict. */
-static size_t page_fonts(struct pdf *x, const unsigned char *res, size_t resn, struct pdf_font *f,
-                         unsigned short (*maps)[256])
-{
-	const unsigned char *fs;
-	size_t fn, nf = 0;
-	struct pdf_lex l;
-	struct pdf_tok t, v;
-
-	if (!get(x, res, resn, "Font", &fs, &fn, NULL))
-		return 0;
-	l.p = fs;
-	l.e = fs + fn;
-	if (pdf_lex_next(&l, &t) != PT_DICT)
-		return 0;
-	while (nf < MAX_FONTS && pdf_lex_next(&l, &t) == PT_NAME && doc_budget(x->d) == PHI_OK) {
-		const unsigned char *fb, *ve;
-		size_t fbn;
-		if (pdf_lex_next(&l, &v) == PT_EOF)
-			break;
-		ve = pdf_skip_value(&l, &v);
-		fb = v.s;
-		fbn = (size_t)(ve - v.s);
-		resolve(x, &fb, &fbn, NULL);
-		memset(&f[nf], 0, sizeof f[nf]);
-		f[nf].name = t.s;
-		f[nf].name_len = t.n;
-		if (pdf_font_load(x, &x->fc, fb, fbn, &f[nf], maps ? maps[nf] : NULL) != PHI_OK)
-			break;
-		nf++;
-	}
-	return nf;
 }
 
 static void find_fallback(struct pdf *x)
@@ -772,7 +703,7 @@ static void find_fallback(struct pdf *x)
 		if (x->o[i].body_len && x->o[i].body[0] == '<' &&
 		    pdf_dict_get(x->o[i].body, x->o[i].body_len, "ToUnicode", &vs, &vn) &&
 		    pdf_ref(vs, vn, &num)) {
-			const struct pdf_cmap *c = cmap_for(x, num);
+			const struct pdf_cmap *c = pdf_font_tounicode(x, x->fc, num);
 			if (c && c != first) {
 				if (!first)
 					first = c;
@@ -801,9 +732,9 @@ static int emit(struct pdf *x, struct phi_buf *t)
 static int run_content(struct pdf *x, const unsigned char *c, size_t cn, const unsigned char *res,
                        size_t resn)
 {
-	struct pdf_font fonts[MAX_FONTS];
-	unsigned short (*maps)[256] = calloc(MAX_FONTS, sizeof *maps); /* owned; NULL: no maps */
-	size_t nf = res ? page_fonts(x, res, resn, fonts, maps) : 0;
+	struct pdf_font fonts[PDF_MAX_FONTS];
+	unsigned short (*maps)[256] = calloc(PDF_MAX_FONTS, sizeof *maps); /* owned; NULL: no maps */
+	size_t nf = res ? pdf_fonts_of(x, x->fc, res, resn, fonts, maps) : 0;
 	struct phi_buf t;
 	int rc;
 
@@ -1035,6 +966,10 @@ int x_pdf_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 	x->p = p;
 	x->n = n;
 	x->res_parent = -1;
+	if (!(x->fc = pdf_fontcache_new())) {
+		free(x);
+		return PHI_ENOMEM;
+	}
 	if (part >= 0 && (size_t)part < d->nparts)
 		d->parts[part].format = PHI_FMT_PDF;
 	phi_buf_init(&b, d->lim.max_entry_bytes);
@@ -1111,8 +1046,6 @@ out:
 	phi_buf_free(&b);
 	for (i = 0; i < x->nkept; i++)
 		phi_buf_free(&x->kept[i]);
-	for (i = 0; i < x->ncm; i++)
-		pdf_cmap_free(x->cm[i].cm);
 	pdf_fontcache_free(x->fc);
 	free(x->kept);
 	free(x->o);
