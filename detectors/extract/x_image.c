@@ -3,10 +3,14 @@
  * that travels inside them: JPEG COM segments, EXIF ASCII/UserComment/XP*
  * tags (JPEG APP1, PNG eXIf, WebP EXIF, TIFF files), XMP packets (text runs
  * through xml.h), PNG tEXt/iTXt/zTXt (compressed chunks inflated with the
- * usual max_entry_bytes/max_ratio bounds), GIF comment extensions. HEIC and
- * BMP are recognised but not read. All reads are bounds-checked; the EXIF
- * walk follows at most IMG_IFDS directories; at most IMG_TEXTS segments
- * per image. Never logs.
+ * usual max_entry_bytes/max_ratio bounds), GIF comment extensions, and in
+ * HEIC/HEIF/AVIF (ISOBMFF) the Exif item and any XMP item (application/
+ * rdf+xml) that meta -> iinf names and iloc places (in the file or in
+ * idat). BMP has no metadata block: recognised, no text. All reads are
+ * bounds-checked; the EXIF walk follows at most IMG_IFDS directories; box
+ * walks stop after BOX_MAX boxes per level, items after ITEM_MAX, extents
+ * after EXTENT_MAX, an item's data at max_entry_bytes; at most IMG_TEXTS
+ * segments per image. Never logs.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +24,9 @@
 #define IMG_IFDS 8
 #define IMG_TEXTS 256
 #define IMG_TEXT_MAX (1u << 20)
+#define BOX_MAX 4096
+#define ITEM_MAX 1024
+#define EXTENT_MAX 64
 
 struct img {
 	struct phi_doc *d;
@@ -420,6 +427,239 @@ static int webp(struct img *m, const unsigned char *p, size_t n)
 	return rc;
 }
 
+/* --- HEIC / HEIF (ISOBMFF) --- */
+
+struct box {
+	char type[5];
+	const unsigned char *p; /* payload (after the header) */
+	size_t n;
+};
+
+static uint64_t bev(const unsigned char *p, unsigned k)
+{
+	uint64_t v = 0;
+	unsigned i;
+	for (i = 0; i < k; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* Next box in [*pos, n) of p; 0 at the end or on a size that does not fit
+ * (the walk stops there: a lying size never reads past its parent). */
+static int box_next(const unsigned char *p, size_t n, size_t *pos, struct box *b)
+{
+	size_t at = *pos, hdr = 8;
+	uint64_t size;
+	if (at > n || n - at < 8)
+		return 0;
+	size = bev(p + at, 4);
+	memcpy(b->type, p + at + 4, 4);
+	b->type[4] = 0;
+	if (size == 1) {
+		if (n - at < 16)
+			return 0;
+		size = bev(p + at + 8, 8);
+		hdr = 16;
+	} else if (size == 0) {
+		size = n - at;
+	}
+	if (size < hdr || size > n - at)
+		return 0;
+	b->p = p + at + hdr;
+	b->n = (size_t)size - hdr;
+	*pos = at + (size_t)size;
+	return 1;
+}
+
+/* The first child box of type `t` in payload p..n (after `skip` bytes). */
+static int box_find(const unsigned char *p, size_t n, size_t skip, const char *t, struct box *out)
+{
+	size_t pos = skip;
+	unsigned k;
+	for (k = 0; k < BOX_MAX && box_next(p, n, &pos, out); k++)
+		if (memcmp(out->type, t, 4) == 0)
+			return 1;
+	return 0;
+}
+
+struct heif_item {
+	uint32_t id;
+	int kind; /* 1 Exif, 2 XMP */
+};
+
+/* infe entries of iinf: Exif items and XMP (mime application/rdf+xml). */
+static size_t heif_items(const struct box *iinf, struct heif_item *it, size_t max)
+{
+	size_t pos, n = 0;
+	struct box e;
+	unsigned k;
+	if (iinf->n < 6)
+		return 0;
+	pos = iinf->p[0] == 0 ? 6 : 8; /* FullBox + entry_count (16 or 32 bits) */
+	for (k = 0; k < BOX_MAX && n < max && box_next(iinf->p, iinf->n, &pos, &e); k++) {
+		unsigned v;
+		size_t q;
+		uint32_t id;
+		if (memcmp(e.type, "infe", 4) != 0 || e.n < 4)
+			continue;
+		v = e.p[0];
+		q = 4;
+		if (v < 2) {
+			/* item_ID(16) protection(16) name\0 content_type\0 */
+			const unsigned char *z, *ct;
+			if (e.n < q + 4)
+				continue;
+			id = (uint32_t)bev(e.p + q, 2);
+			q += 4;
+			if (!(z = memchr(e.p + q, 0, e.n - q)))
+				continue;
+			ct = z + 1;
+			if ((size_t)(e.p + e.n - ct) >= 19 && memcmp(ct, "application/rdf+xml", 19) == 0) {
+				it[n].id = id;
+				it[n++].kind = 2;
+			}
+			continue;
+		}
+		if (e.n < q + (v == 2 ? 2u : 4u) + 2 + 4)
+			continue;
+		id = (uint32_t)bev(e.p + q, v == 2 ? 2 : 4);
+		q += (v == 2 ? 2u : 4u) + 2; /* item_ID, item_protection_index */
+		if (memcmp(e.p + q, "Exif", 4) == 0) {
+			it[n].id = id;
+			it[n++].kind = 1;
+		} else if (memcmp(e.p + q, "mime", 4) == 0) {
+			const unsigned char *z = memchr(e.p + q + 4, 0, e.n - q - 4), *ct;
+			if (!z)
+				continue;
+			ct = z + 1;
+			if ((size_t)(e.p + e.n - ct) >= 19 && memcmp(ct, "application/rdf+xml", 19) == 0) {
+				it[n].id = id;
+				it[n++].kind = 2;
+			}
+		}
+	}
+	return n;
+}
+
+/* The bytes of item `id` placed by iloc (file offsets, or idat offsets for
+ * construction method 1) into out. 1 when found. */
+static int heif_item_data(const unsigned char *file, size_t fn, const struct box *iloc,
+                          const struct box *idat, uint32_t id, struct phi_buf *out)
+{
+	const unsigned char *p = iloc->p;
+	size_t n = iloc->n, q = 4;
+	unsigned v, osz, lsz, bsz, isz = 0, ic, i;
+
+	if (n < 8)
+		return 0;
+	v = p[0];
+	if (v > 2)
+		return 0;
+	osz = p[4] >> 4;
+	lsz = p[4] & 15;
+	bsz = p[5] >> 4;
+	if (v >= 1)
+		isz = p[5] & 15;
+	q = 6;
+#define NEED(k) do { if ((k) > n - q) return 0; } while (0)
+#define OKSZ(s) ((s) == 0 || (s) == 4 || (s) == 8)
+	if (!OKSZ(osz) || !OKSZ(lsz) || !OKSZ(bsz) || !OKSZ(isz))
+		return 0;
+	if (v < 2) {
+		NEED(2);
+		ic = (unsigned)bev(p + q, 2);
+		q += 2;
+	} else {
+		NEED(4);
+		ic = (unsigned)bev(p + q, 4);
+		q += 4;
+	}
+	for (i = 0; i < ic && i < ITEM_MAX; i++) {
+		uint32_t iid;
+		unsigned method = 0, ec, k;
+		uint64_t base;
+		NEED(v < 2 ? 2u : 4u);
+		iid = (uint32_t)bev(p + q, v < 2 ? 2 : 4);
+		q += v < 2 ? 2 : 4;
+		if (v >= 1) {
+			NEED(2);
+			method = p[q + 1] & 15;
+			q += 2;
+		}
+		NEED(2 + bsz + 2);
+		q += 2; /* data_reference_index */
+		base = bev(p + q, bsz);
+		q += bsz;
+		ec = (unsigned)bev(p + q, 2);
+		q += 2;
+		for (k = 0; k < ec; k++) {
+			uint64_t off, len;
+			const unsigned char *src;
+			size_t sn;
+			NEED(isz + osz + lsz);
+			q += isz;
+			off = bev(p + q, osz);
+			q += osz;
+			len = bev(p + q, lsz);
+			q += lsz;
+			if (iid != id || k >= EXTENT_MAX || method > 1)
+				continue;
+			src = method == 1 ? (idat ? idat->p : NULL) : file;
+			sn = method == 1 ? (idat ? idat->n : 0) : fn;
+			if (!src || base > sn || off > sn - base)
+				return 0;
+			off += base;
+			if (len == 0 && lsz == 0)
+				len = sn - off; /* no length field: to the end */
+			if (len > sn - off)
+				len = sn - off; /* a lying length: what is there */
+			if (out->max && len > out->max - out->len)
+				len = out->max - out->len; /* max_entry_bytes: the start of it */
+			if (phi_buf_append(out, src + off, (size_t)len) != PHI_OK)
+				return out->len > 0;
+		}
+		if (iid == id)
+			return out->len > 0;
+	}
+#undef NEED
+#undef OKSZ
+	return 0;
+}
+
+static int heif(struct img *m, const unsigned char *p, size_t n)
+{
+	struct box meta, iinf, iloc, idat;
+	struct heif_item it[16];
+	size_t ni, i;
+	int have_idat, rc = PHI_OK;
+
+	if (!box_find(p, n, 0, "meta", &meta) || meta.n < 4)
+		return PHI_OK;
+	/* meta is a FullBox: 4 bytes of version and flags before its children */
+	if (!box_find(meta.p, meta.n, 4, "iinf", &iinf) || !box_find(meta.p, meta.n, 4, "iloc", &iloc))
+		return PHI_OK;
+	have_idat = box_find(meta.p, meta.n, 4, "idat", &idat);
+	ni = heif_items(&iinf, it, sizeof it / sizeof it[0]);
+	for (i = 0; i < ni && rc == PHI_OK; i++) {
+		struct phi_buf b;
+		if ((rc = doc_budget(m->d)) != PHI_OK)
+			break;
+		phi_buf_init(&b, m->d->lim.max_entry_bytes);
+		if (heif_item_data(p, n, &iloc, have_idat ? &idat : NULL, it[i].id, &b)) {
+			if (it[i].kind == 2) {
+				rc = xmp(m, b.data, b.len);
+			} else if (b.len >= 4) {
+				/* Exif item: a 32-bit offset to the TIFF header, then the block */
+				uint32_t off = (uint32_t)bev(b.data, 4);
+				if (off <= b.len - 4)
+					rc = exif(m, b.data + 4 + off, b.len - 4 - off);
+			}
+		}
+		phi_buf_free(&b);
+	}
+	return rc;
+}
+
 int x_image_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 {
 	struct img m;
@@ -440,5 +680,7 @@ int x_image_extract(struct phi_doc *d, int part, const unsigned char *p, size_t 
 		rc = exif(&m, p, n);
 	else if (n >= 12 && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WEBP", 4) == 0)
 		rc = webp(&m, p, n);
+	else if (heic_brand(p, n))
+		rc = heif(&m, p, n);
 	return rc == PHI_ELIMIT ? PHI_OK : rc;
 }

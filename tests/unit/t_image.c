@@ -1,5 +1,6 @@
 /* t_image.c - image sniffing and embedded text: JPEG COM/EXIF/XMP, PNG
- * tEXt/zTXt/iTXt, GIF comments, TIFF; bounded on broken input. */
+ * tEXt/zTXt/iTXt, GIF comments, TIFF, HEIC (Exif and XMP items), BMP
+ * (recognised, no text); bounded on broken input. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,65 @@ static void tiff(struct b *t)
 	le16(t, 0x9286); le16(t, 7); le32(t, 8 + 9); le32(t, 50 + 2 + 12 + 4);
 	le32(t, 0);
 	put(t, "ASCII\0\0\0MRN 12345", 17);
+}
+
+
+/* Box: size, type, payload. */
+static void box(struct b *o, const char *type, const void *payload, size_t n)
+{
+	be32(o, (unsigned long)(8 + n));
+	put(o, type, 4);
+	put(o, payload, n);
+}
+
+/* A HEIC: ftyp, meta (iinf: an hvc1 image, an Exif item and an XMP item;
+ * iloc: the image and Exif in mdat, XMP in idat), mdat. The Exif item's
+ * extent length is `exif_len` (0: its real length). */
+static void heic(struct b *h, const struct b *tif, const char *xmp, unsigned long exif_len)
+{
+	struct b meta, inner, t;
+	size_t mdat_at = 0, pass;
+	size_t xl = strlen(xmp);
+
+	for (pass = 0; pass < 2; pass++) {
+		h->n = 0;
+		box(h, "ftyp", "heic\0\0\0\0mif1heic", 16);
+		inner.n = 0;
+		t.n = 0;
+		put(&t, "\0\0\0\0\0\0\0\0pict\0\0\0\0\0\0\0\0\0\0\0\0\0", 25);
+		box(&inner, "hdlr", t.p, t.n);
+		/* iinf v0, 3 entries of infe v2 */
+		t.n = 0;
+		put(&t, "\0\0\0\0", 4);
+		be16(&t, 3);
+		be32(&t, 8 + 4 + 2 + 2 + 4 + 1); put(&t, "infe", 4); put(&t, "\2\0\0\0", 4); be16(&t, 1); be16(&t, 0); put(&t, "hvc1", 4); u8(&t, 0);
+		be32(&t, 8 + 4 + 2 + 2 + 4 + 1); put(&t, "infe", 4); put(&t, "\2\0\0\0", 4); be16(&t, 2); be16(&t, 0); put(&t, "Exif", 4); u8(&t, 0);
+		be32(&t, 8 + 4 + 2 + 2 + 4 + 1 + 20); put(&t, "infe", 4); put(&t, "\2\0\0\0", 4); be16(&t, 3); be16(&t, 0); put(&t, "mime", 4); u8(&t, 0);
+		put(&t, "application/rdf+xml\0", 20);
+		box(&inner, "iinf", t.p, t.n);
+		/* iloc v1: offset 4, length 4, base 0, index 0 */
+		t.n = 0;
+		put(&t, "\1\0\0\0", 4);
+		u8(&t, 0x44); u8(&t, 0x00);
+		be16(&t, 3);
+		be16(&t, 1); be16(&t, 0); be16(&t, 0); be16(&t, 1); be32(&t, (unsigned long)(mdat_at + 8)); be32(&t, 8);
+		be16(&t, 2); be16(&t, 0); be16(&t, 0); be16(&t, 1); be32(&t, (unsigned long)(mdat_at + 16));
+		be32(&t, exif_len ? exif_len : (unsigned long)(4 + 6 + tif->n));
+		be16(&t, 3); be16(&t, 1); be16(&t, 0); be16(&t, 1); be32(&t, 0); be32(&t, (unsigned long)xl);
+		box(&inner, "iloc", t.p, t.n);
+		box(&inner, "idat", xmp, xl);
+		meta.n = 0;
+		put(&meta, "\0\0\0\0", 4);
+		put(&meta, inner.p, inner.n);
+		box(h, "meta", meta.p, meta.n);
+		mdat_at = h->n;
+		be32(h, (unsigned long)(8 + 8 + 4 + 6 + tif->n));
+		put(h, "mdat", 4);
+		put(h, "hevcdata", 8);
+		be32(h, 6);
+		put(h, "Exif\0\0", 6);
+		put(h, tif->p, tif->n);
+	}
 }
 
 int main(void)
@@ -130,6 +190,73 @@ int main(void)
 			}
 		}
 		T_OK(1, "prefixes and mutations of every fixture survive");
+	}
+	/* HEIC: the Exif item (ImageDescription, UserComment) and the XMP item */
+	{
+		static struct b h, bad;
+		static const char hx[] = "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF><rdf:Description>"
+			"<dc:title>patient Zed Quux wound</dc:title></rdf:Description></rdf:RDF></x:xmpmeta>";
+		unsigned seed = 11, q;
+		size_t k;
+
+		heic(&h, &t, hx, 0);
+		T_OK(x_image_sniff(h.p, h.n), "sniff heic");
+		s = run(h.p, h.n);
+		T_EQ_INT(s->doc.parts[0].format, PHI_FMT_IMAGE, "heic: format image");
+		T_OK(seg(s, "EXIF ImageDescription", "Zed Quux X"), "heic: Exif item ImageDescription");
+		T_OK(seg(s, "EXIF UserComment", "MRN 12345"), "heic: Exif item UserComment (Exif IFD)");
+		T_OK(seg(s, "XMP", "patient Zed Quux wound\n"), "heic: XMP item in idat");
+		phi_scan_free(s);
+
+		/* an extent length past the end: what is there is read */
+		heic(&bad, &t, hx, 0x7FFFFFF0ul);
+		s = run(bad.p, bad.n);
+		T_OK(seg(s, "EXIF ImageDescription", "Zed Quux X"), "heic: a lying extent length is cut at the end");
+		phi_scan_free(s);
+		/* a meta box that claims more than the file: not read, no crash */
+		memcpy(bad.p, h.p, h.n);
+		bad.n = h.n;
+		bad.p[24] = 0x7F;
+		s = run(bad.p, bad.n);
+		T_EQ_INT(s->doc.nsegs, 0, "heic: lying meta box size: nothing read");
+		T_EQ_INT(s->doc.parts[0].format, PHI_FMT_IMAGE, "heic: still an image");
+		phi_scan_free(s);
+		/* a child size smaller than its header, and a 64-bit size of 2^63 */
+		memcpy(bad.p, h.p, h.n);
+		bad.p[24 + 12 + 3] = 3;
+		s = run(bad.p, bad.n);
+		T_EQ_INT(s->doc.nsegs, 0, "heic: child box size below its header: walk stops");
+		phi_scan_free(s);
+		memcpy(bad.p, h.p, h.n);
+		memcpy(bad.p + 24, "\0\0\0\1meta\x80\0\0\0\0\0\0\0", 16);
+		phi_scan_free(run(bad.p, bad.n));
+		T_OK(1, "heic: largesize 2^63 survives");
+		for (k = 0; k < h.n; k++)
+			phi_scan_free(run(h.p, k));
+		for (k = 0; k < 2000; k++) {
+			memcpy(bad.p, h.p, h.n);
+			for (q = 0; q < 4; q++) {
+				seed = seed * 1103515245u + 12345u;
+				bad.p[(seed >> 8) % h.n] = (unsigned char)(seed >> 20);
+			}
+			phi_scan_free(run(bad.p, h.n));
+		}
+		T_OK(1, "heic: prefixes and mutations survive");
+	}
+	/* BMP: recognised as an image, no metadata to read */
+	{
+		static struct b bm;
+		bm.n = 0;
+		put(&bm, "BM", 2); le32(&bm, 58); le32(&bm, 0); le32(&bm, 54);
+		le32(&bm, 40); le32(&bm, 1); le32(&bm, 1); le16(&bm, 1); le16(&bm, 24); le32(&bm, 0);
+		le32(&bm, 4); le32(&bm, 2835); le32(&bm, 2835); le32(&bm, 0); le32(&bm, 0);
+		put(&bm, "\0\0\xff\0", 4);
+		T_OK(x_image_sniff(bm.p, bm.n), "sniff bmp");
+		s = run(bm.p, bm.n);
+		T_EQ_INT(s->doc.parts[0].format, PHI_FMT_IMAGE, "bmp: format image");
+		T_EQ_INT(s->doc.nsegs, 0, "bmp: no text");
+		T_EQ_INT(s->doc.parts[0].unscannable, 0, "bmp: scannable");
+		phi_scan_free(s);
 	}
 	return tap_done();
 }
