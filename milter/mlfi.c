@@ -20,6 +20,9 @@
 #include "log.h"
 #include "mctx.h"
 #include "mlfi_act.h"
+#include "notice.h"
+#include "outcome.h"
+#include "scan_slots.h"
 #include "phi/status.h"
 #include "reply.h"
 
@@ -31,7 +34,6 @@ static const char *own_header_names[MCTX_H__COUNT] = {
 	"X-PHI-Notice"
 };
 
-static unsigned active_scans;    /* atomic: scans running now (max_scans) */
 static unsigned active_messages; /* atomic: messages between MAIL and EOM/abort */
 
 static struct mctx *priv(SMFICTX *ctx)
@@ -265,53 +267,133 @@ static void mark_scanned(SMFICTX *ctx, const struct mctx *m)
 		LOG_AT(LOG_WARNING, "%s: could not add X-PHI-Scanned", m->queue_id);
 }
 
-/* Apply the decision. Returns the answer, or -1 when the store or a
- * notice failed (the caller answers store_failed). */
-static int apply(SMFICTX *ctx, struct mctx *m, const struct phi_scan *s,
-                 const struct decide_result *d, char qid[QSTORE_ID_MAX])
+/* The 550 5.7.1 reply with the whole explanation. */
+static sfsistat refuse(SMFICTX *ctx, const struct mctx *m, const struct phi_scan *s,
+                       const struct decide_result *d)
 {
 	struct reply r;
 	const char *lines[REPLY_MAX_LINES + 1];
-	int rewritten = 0, tag = d->action == POLICY_TAG;
 
-	if (d->action == POLICY_QUARANTINE) {
-		int a = mlfi_act_quarantine(ctx, m, d, qid);
+	decide_reply(m->conf, s, d, &r);
+	reply_lines(&r, lines);
+	if (smfi_setmlreply(ctx, "550", "5.7.1", lines[0], lines[1], lines[2], lines[3], lines[4],
+	                    lines[5], lines[6], lines[7], lines[8], lines[9], lines[10], lines[11],
+	                    lines[12], lines[13], lines[14], lines[15], lines[16], lines[17],
+	                    lines[18], lines[19], lines[20], lines[21], lines[22], lines[23],
+	                    lines[24], lines[25], lines[26], lines[27], lines[28], lines[29],
+	                    lines[30], lines[31], (char *)NULL) != MI_SUCCESS)
+		smfi_setreply(ctx, "550", "5.7.1", r.line[0]);
+	return SMFIS_REJECT;
+}
 
-		if (a < 0 || a == SMFIS_DISCARD)
-			return a;
-		tag = 1; /* mta-hold: held by the MTA, tagged for whoever releases it */
-	} else if (d->action == POLICY_REDIRECT) {
-		if (mlfi_act_redirect(ctx, m, d, qid, &rewritten) != 0)
+/* Carry out the plan (outcome.h). Returns the answer, or -1 when the
+ * store, the hold or a notice failed (the caller answers store_failed).
+ *
+ * Order, for "nothing lost": first everything that can fail and leaves
+ * the message as it is - the MTA hold, the store writes, every notice
+ * (portal, privacy officer, sender) - and only then the envelope and
+ * message changes (smfi_delrcpt, the in-place rewrite, headers). A
+ * failure on the way deletes the store entries already written, and the
+ * tempfail makes the MTA keep the original and retry. qid: the quarantine
+ * entry, rid: the portal copy. */
+static int apply(SMFICTX *ctx, struct mctx *m, const struct phi_scan *s, const struct decide_result *d,
+                 const struct outcome_plan *p, char qid[QSTORE_ID_MAX], char rid[QSTORE_ID_MAX])
+{
+	const struct conf *c = m->conf;
+	long long expires = (long long)time(NULL) + (long long)c->portal_link_days * 86400;
+	char why[256], *inplace = NULL;
+	size_t i;
+
+	if (p->answer == OUTCOME_REJECT) {
+		/* the officer first: a failure tempfails before the sender hears */
+		if (p->notify_officer && notice_officer_send(c, m, d, p, "", why, sizeof why) != 0) {
+			LOG_AT(LOG_ERR, "%s: privacy officer notice not submitted: %s", m->queue_id, why);
 			return -1;
-		tag = !rewritten && d->verdict != PHI_VERDICT_CLEAN;
-	} else if (d->action >= POLICY_REJECT && (rewritten = mlfi_act_partial(ctx, m, s, d)) != 0) {
-		/* some recipients refused (removed, sender told), the rest get it */
-		if (rewritten < 0)
-			return -1;
-		rewritten = 0;
-		tag = d->verdict != PHI_VERDICT_CLEAN;
-	} else if (d->action >= POLICY_REJECT) {
-		mlfi_act_reject_notice(m, s, d);
-		decide_reply(m->conf, s, d, &r);
-		reply_lines(&r, lines);
-		if (smfi_setmlreply(ctx, "550", "5.7.1", lines[0], lines[1], lines[2], lines[3], lines[4],
-		                    lines[5], lines[6], lines[7], lines[8], lines[9], lines[10], lines[11],
-		                    lines[12], lines[13], lines[14], lines[15], lines[16], lines[17],
-		                    lines[18], lines[19], lines[20], lines[21], lines[22], lines[23],
-		                    lines[24], lines[25], lines[26], lines[27], lines[28], lines[29],
-		                    lines[30], lines[31], (char *)NULL) != MI_SUCCESS)
-			smfi_setreply(ctx, "550", "5.7.1", r.line[0]);
-		return SMFIS_REJECT;
+		}
+		/* the 550 reply tells the sender anyway: a failed notice is logged only */
+		if (p->notify_sender) {
+			if (notice_sender_send(c, m, s, d, p, why, sizeof why) == 0)
+				LOG_AT(LOG_INFO, "%s: sender notified of the refusal incident=%s", m->queue_id, d->incident);
+			else
+				LOG_AT(LOG_ERR, "%s: sender notice not submitted: %s", m->queue_id, why);
+		}
+		return refuse(ctx, m, s, d);
 	}
-	if (d->secure && !rewritten)
-		mlfi_act_strip_keyword(ctx, m);
+	if (p->hold && mlfi_act_hold(ctx, m, d) != 0)
+		return -1;
+	if (p->store_quarantine && mlfi_act_store(m, d, POLICY_QUARANTINE, 0, qid) != 0)
+		goto fail;
+	if (p->store_redirect && (mlfi_act_store(m, d, POLICY_REDIRECT, expires, rid) != 0 ||
+	                          mlfi_act_portal_notices(m, d, p, rid, expires, &inplace) != 0))
+		goto fail;
+	if (p->notify_officer && notice_officer_send(c, m, d, p, qid, why, sizeof why) != 0) {
+		LOG_AT(LOG_ERR, "%s: privacy officer notice not submitted: %s", m->queue_id, why);
+		goto fail;
+	}
+	if (p->notify_sender && notice_sender_send(c, m, s, d, p, why, sizeof why) != 0) {
+		LOG_AT(LOG_ERR, "%s: sender notice not submitted: %s", m->queue_id, why);
+		goto fail;
+	}
+	if (p->answer == OUTCOME_DISCARD) {
+		LOG_AT(LOG_INFO, "%s: quarantined %u, refused %u: nobody left, the MTA's copy is discarded incident=%s",
+		       m->queue_id, p->count[REPLY_O_QUARANTINED], p->count[REPLY_O_REFUSED], d->incident);
+		return SMFIS_DISCARD;
+	}
+	/* Now the changes: nothing below can leave a recipient without its copy. */
+	for (i = 0; i < p->n; i++)
+		if (!p->keep[i] && smfi_delrcpt(ctx, m->rcpts[i]) != MI_SUCCESS)
+			LOG_AT(LOG_WARNING, "%s: could not remove recipient %zu", m->queue_id, i + 1);
+	if (inplace) {
+		if (mlfi_act_rewrite(ctx, m, inplace) != 0)
+			goto fail;
+		free(inplace);
+		inplace = NULL;
+	} else if (d->secure || p->subject_prefix)
+		mlfi_act_subject(ctx, m, d->secure, p->subject_prefix ? d->tag_subject : NULL);
 	mark_scanned(ctx, m);
-	if (tag) {
+	if (p->tag) {
 		smfi_addheader(ctx, "X-PHI-Verdict", (char *)phi_verdict_name(d->verdict));
 		if (d->findings_hdr[0])
 			smfi_addheader(ctx, "X-PHI-Findings", (char *)d->findings_hdr);
 	}
+	if (p->mixed || p->inplace != (size_t)-1)
+		LOG_AT(LOG_INFO, "%s: recipients delivered=%u tagged=%u portal=%u quarantined=%u refused=%u held=%u%s "
+		       "sender_notice=%s officer_notice=%s incident=%s",
+		       m->queue_id, p->count[REPLY_O_DELIVERED], p->count[REPLY_O_TAGGED], p->count[REPLY_O_PORTAL],
+		       p->count[REPLY_O_QUARANTINED], p->count[REPLY_O_REFUSED], p->count[REPLY_O_HELD],
+		       p->inplace != (size_t)-1 ? " (message rewritten in place)" : "", p->notify_sender ? "yes" : "no",
+		       p->notify_officer ? "yes" : "no", d->incident[0] ? d->incident : "-");
 	return SMFIS_CONTINUE;
+fail:
+	free(inplace);
+	mlfi_act_unstore(c, qid);
+	mlfi_act_unstore(c, rid);
+	return -1;
+}
+
+/* Only part of the message was kept (max_message_bytes): no whole copy
+ * can be stored, and a tempfail would come back forever. Recipients
+ * whose action needs the copy are refused instead. */
+static void truncated_downgrade(const struct conf *c, const struct mctx *m, struct decide_result *d)
+{
+	size_t i;
+	int changed = 0;
+
+	for (i = 0; d->rcpt && i < d->nrcpt; i++) {
+		enum policy_action *a = &d->rcpt[i].pd.action;
+
+		if (*a == POLICY_REDIRECT || (*a == POLICY_QUARANTINE && c->quarantine_method == CONF_QM_STORE)) {
+			*a = POLICY_REJECT;
+			changed = 1;
+		}
+	}
+	if (d->action == POLICY_REDIRECT || (d->action == POLICY_QUARANTINE && c->quarantine_method == CONF_QM_STORE)) {
+		d->action = POLICY_REJECT;
+		changed = 1;
+	}
+	if (changed)
+		LOG_AT(LOG_WARNING, "%s: too large to store (max_message_bytes): refused instead of stored",
+		       m->queue_id);
 }
 
 /* Debug: the part tree (structure only: part number, declared type
@@ -343,10 +425,10 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	struct conf *c;
 	struct phi_scan *s;
 	struct tick_state ts;
-	struct decide_result d;
-	char line[1024], qid[QSTORE_ID_MAX];
+	struct decide_result d = { 0 };
+	struct outcome_plan p;
+	char line[1024], qid[QSTORE_ID_MAX], rid[QSTORE_ID_MAX];
 	double t0;
-	unsigned n;
 	int rc, released;
 	sfsistat ret;
 
@@ -357,62 +439,74 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	released = m->release[0] && mlfi_act_release(m);
 	if (released || (m->notice[0] && mlfi_act_is_notice(m))) {
 		memset(&d, 0, sizeof d);
-		d.worst.rule = released ? "admin.release" : "own.notice";
+		d.worst.rule_name = released ? "admin.release" : "own.notice";
 		mark_scanned(ctx, m);
-		mlfi_act_audit(m, &d, released ? "release" : "notice", "-");
+		mlfi_act_audit(m, &d, released ? "release" : "notice", "-", "", NULL);
 		message_end(m);
 		return SMFIS_CONTINUE;
 	}
 	/* A cap on concurrent scans: past it the MTA is told to retry (per
 	 * on_error) instead of every connection thread scanning at once. */
-	n = __atomic_add_fetch(&active_scans, 1, __ATOMIC_ACQ_REL);
-	if (n > c->max_scans) {
-		__atomic_sub_fetch(&active_scans, 1, __ATOMIC_ACQ_REL);
+	if (scan_slot_take(c->max_scans) != 0)
 		return fail(ctx, m, "max_scans");
-	}
 	t0 = now_ms();
 	ts.ctx = ctx;
 	ts.last = t0;
 	s = phi_scan_new(c->engine, &c->limits, tick, &ts);
 	if (!s) {
-		__atomic_sub_fetch(&active_scans, 1, __ATOMIC_ACQ_REL);
+		scan_slot_give();
 		return fail(ctx, m, "out_of_memory");
 	}
 	if (m->truncated)
 		phi_scan_mark_truncated(s, "limit max_message_bytes");
 	rc = phi_scan_message(s, m->msg.data ? m->msg.data : (const unsigned char *)"", m->msg.len);
-	__atomic_sub_fetch(&active_scans, 1, __ATOMIC_ACQ_REL);
+	scan_slot_give();
 	if (rc != PHI_OK) {
 		LOG_AT(LOG_WARNING, "%s: scan failed: %s", m->queue_id, phi_strerror(rc));
 		phi_scan_free(s);
 		return fail(ctx, m, "scan");
 	}
-	decide_message(c, m, s, &d);
+	if (decide_message(c, m, s, &d) != 0) {
+		decide_free(&d);
+		phi_scan_free(s);
+		return fail(ctx, m, "out_of_memory");
+	}
 	if (d.timed_out) {
 		/* Out of time is trouble on our side (load, a slow part), not a
 		 * property of the message: answer like a scan error, and the MTA
 		 * retries when on_error is tempfail. */
+		decide_free(&d);
 		phi_scan_free(s);
 		return fail(ctx, m, "timeout");
 	}
-	if (m->truncated && (d.action == POLICY_REDIRECT ||
-	                     (d.action == POLICY_QUARANTINE && c->quarantine_method == CONF_QM_STORE))) {
-		/* Only part of it was kept: no whole copy can be stored, and a
-		 * tempfail would come back forever. Refuse it instead. */
-		LOG_AT(LOG_WARNING, "%s: too large to store (max_message_bytes): refused instead of %s",
-		       m->queue_id, policy_action_name(d.action));
-		d.action = POLICY_REJECT;
+	if (m->truncated)
+		truncated_downgrade(c, m, &d);
+	if (outcome_plan(c, m, &d, &p) != 0) {
+		decide_free(&d);
+		phi_scan_free(s);
+		return fail(ctx, m, "out_of_memory");
 	}
+	/* every notice and store entry names an incident, also for a rule
+	 * that only tags and asks for the privacy officer */
+	if (!d.incident[0] && (p.notify_officer || p.notify_sender || p.store_quarantine || p.store_redirect ||
+	                       p.hold || p.answer != OUTCOME_CONTINUE))
+		reply_incident_id(d.incident, sizeof d.incident);
 	decide_log_line(c, m, s, &d, (unsigned long)(now_ms() - t0), line, sizeof line);
 	LOG_AT(LOG_INFO, "%s", line);
 	metrics_message(d.verdict, d.action, s, (unsigned long)(now_ms() - t0));
 	if (LOG_DEBUG <= log_level_current)
 		log_parts(m, s);
-	qid[0] = 0;
-	rc = apply(ctx, m, s, &d, qid);
+	qid[0] = rid[0] = 0;
+	rc = apply(ctx, m, s, &d, &p, qid, rid);
 	phi_scan_free(s);
-	mlfi_act_audit(m, &d, rc < 0 ? "tempfail" : policy_action_name(d.action), qid);
+	if (!qid[0] && rid[0]) { /* the portal copy alone: quarantine_id names it, as before */
+		snprintf(qid, sizeof qid, "%s", rid);
+		rid[0] = 0;
+	}
+	mlfi_act_audit(m, &d, rc < 0 ? "tempfail" : policy_action_name(d.action), qid, rid, &p);
+	outcome_free(&p);
 	ret = rc < 0 ? store_failed(ctx, m, d.incident) : (sfsistat)rc;
+	decide_free(&d);
 	message_end(m);
 	return ret;
 }

@@ -1,11 +1,13 @@
 /*
- * mlfi_act.h - the actions beyond accept/tag/reject, applied through
- * libmilter at end of message: release tokens, quarantine, portal
- * redirect, and the audit record of each decision (mlfi_act.c).
+ * mlfi_act.h - the steps beyond accept/tag/reject that mlfi.c's apply()
+ * strings together at end of message (mlfi_act.c): release tokens, the
+ * encrypted store, portal notices, the in-place rewrite, the MTA hold,
+ * Subject changes, and the audit record of each decision.
  *
- * Each returns -1 when it could not do what it must (store write failed,
- * a notice could not be submitted): the caller answers per on_error, so a
- * message is never discarded or rewritten without its encrypted copy.
+ * Steps that can fail return -1 (store write failed, a notice could not
+ * be submitted): the caller then answers tempfail with the envelope and
+ * message untouched, so nothing is ever discarded, removed or rewritten
+ * without its encrypted copy and its notices.
  */
 #ifndef PHI_MLFI_ACT_H
 #define PHI_MLFI_ACT_H
@@ -13,6 +15,7 @@
 #include <libmilter/mfapi.h>
 #include "decide.h"
 #include "mctx.h"
+#include "outcome.h"
 #include "qstore.h"
 
 /* A valid, unexpired X-PHI-Release token whose entry was not released
@@ -20,41 +23,44 @@
  * 0 otherwise (no token, forged, expired or a replay: scanned as usual). */
 int mlfi_act_release(struct mctx *m);
 
-/* Quarantine: store (quarantine_method = store; qid set) or the MTA's hold
- * queue (mta-hold). Returns SMFIS_DISCARD or SMFIS_CONTINUE to answer, or
- * -1 on failure. */
-int mlfi_act_quarantine(SMFICTX *ctx, struct mctx *m, const struct decide_result *d,
-                        char qid[QSTORE_ID_MAX]);
-
-/* Redirect the recipients whose class action is redirect: store the
- * original, send each a portal notice (in place when every recipient is
- * redirected), remove them from the envelope. Sets *rewritten when the
- * message itself became the notice. 0 or -1. */
-int mlfi_act_redirect(SMFICTX *ctx, struct mctx *m, const struct decide_result *d,
-                      char qid[QSTORE_ID_MAX], int *rewritten);
-
 /* Our own notice (a valid X-PHI-Notice token): 1, the message passes
  * unscanned; 0 otherwise. */
 int mlfi_act_is_notice(const struct mctx *m);
 
-/* Some recipients refused, the others allowed (accept or tag): remove the
- * refused ones and mail the sender what happened to whom. Returns 1 when
- * done (the caller delivers to the rest), 0 when this does not apply (the
- * caller refuses the whole message), -1 when the notice could not be sent
- * (nothing was changed). */
-int mlfi_act_partial(SMFICTX *ctx, struct mctx *m, const struct phi_scan *s,
-                     const struct decide_result *d);
+/* Write the encrypted copy for the recipients whose applied action is
+ * `which` (POLICY_QUARANTINE: only those recipients, so a release goes to
+ * them alone; POLICY_REDIRECT: every recipient, as the portal links number
+ * recipients by their place in the envelope). qid set on success. 0 or -1. */
+int mlfi_act_store(struct mctx *m, const struct decide_result *d, enum policy_action which,
+                   long long expires, char qid[QSTORE_ID_MAX]);
 
-/* On an outright refusal: the full notice mail to the sender when
- * sender_notice says so (internal senders by default). Failures are
- * logged only: the 550 reply still tells the sender. */
-void mlfi_act_reject_notice(struct mctx *m, const struct phi_scan *s, const struct decide_result *d);
+/* Remove an entry written by mlfi_act_store (a later step failed). */
+void mlfi_act_unstore(const struct conf *c, char qid[QSTORE_ID_MAX]);
 
-/* Remove secure_keyword from the Subject (first occurrence). */
-void mlfi_act_strip_keyword(SMFICTX *ctx, const struct mctx *m);
+/* Send each redirected recipient (p->what == portal) its notice with a
+ * link into entry qid, except p->inplace, whose notice body is returned in
+ * *inplace_body (CRLF, caller frees) for mlfi_act_rewrite. 0 or -1
+ * (nothing changed in the envelope or message). */
+int mlfi_act_portal_notices(const struct mctx *m, const struct decide_result *d, const struct outcome_plan *p,
+                            const char *qid, long long expires, char **inplace_body);
 
-/* The audit record of the decision (audit_log; no PHI). */
-void mlfi_act_audit(const struct mctx *m, const struct decide_result *d, const char *action,
-                    const char *qid);
+/* The message becomes the portal notice `body`: body replaced, Subject
+ * neutral, Content-Type text/plain, encodings and thread topic removed.
+ * 0 or -1. */
+int mlfi_act_rewrite(SMFICTX *ctx, const struct mctx *m, const char *body);
+
+/* quarantine_method = mta-hold: the MTA's hold queue. 0 or -1. */
+int mlfi_act_hold(SMFICTX *ctx, const struct mctx *m, const struct decide_result *d);
+
+/* Subject changes for what is delivered: remove secure_keyword (first
+ * occurrence) when strip_keyword, and put `prefix` (may be NULL) in front
+ * unless the Subject holds it already. One header change at most. */
+void mlfi_act_subject(SMFICTX *ctx, const struct mctx *m, int strip_keyword, const char *prefix);
+
+/* The audit record of the decision (audit_log; no PHI). qid: the
+ * quarantine entry (else the portal copy), rid: the portal copy when both
+ * exist ("" otherwise); p may be NULL (release, own notice). */
+void mlfi_act_audit(const struct mctx *m, const struct decide_result *d, const char *action, const char *qid,
+                    const char *rid, const struct outcome_plan *p);
 
 #endif
