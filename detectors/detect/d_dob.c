@@ -17,29 +17,54 @@ static const char *const months[12] = { "jan", "feb", "mar", "apr", "may", "jun"
 	                                "jul", "aug", "sep", "oct", "nov", "dec" };
 static const char *const months_full[12] = { "january", "february", "march", "april", "may", "june",
 	                                     "july", "august", "september", "october", "november", "december" };
-/* Spanish, as US clinics write to Spanish-speaking patients: "3 de marzo de 1957". */
-static const char *const meses[12] = { "ene", "feb", "mar", "abr", "may", "jun",
-	                               "jul", "ago", "sep", "oct", "nov", "dic" };
-static const char *const meses_full[12] = { "enero", "febrero", "marzo", "abril", "mayo", "junio",
-	                                    "julio", "agosto", "septiembre", "octubre", "noviembre",
-	                                    "diciembre" };
+/* Other languages clinic staff write letters in: Spanish ("3 de marzo de
+ * 1957"), French ("3 avril 1979"), German ("3. April 1979"), Portuguese
+ * ("3 de abril de 1979"). Full names and the abbreviations in use, lower
+ * case, UTF-8; a name matches whole (a following '.' is taken along). */
+static const struct { const char *w; int m; } month_words[] = {
+	{ "ene", 1 }, { "enero", 1 }, { "abr", 4 }, { "ago", 8 }, { "dic", 12 },
+	{ "febrero", 2 }, { "marzo", 3 }, { "abril", 4 }, { "mayo", 5 }, { "junio", 6 },
+	{ "julio", 7 }, { "agosto", 8 }, { "septiembre", 9 }, { "setiembre", 9 }, { "set", 9 },
+	{ "octubre", 10 }, { "noviembre", 11 }, { "diciembre", 12 },
+	{ "janvier", 1 }, { "janv", 1 }, { "f\xc3\xa9vrier", 2 }, { "fevrier", 2 }, { "f\xc3\xa9vr", 2 },
+	{ "fevr", 2 }, { "mars", 3 }, { "avril", 4 }, { "avr", 4 }, { "mai", 5 }, { "juin", 6 },
+	{ "juillet", 7 }, { "juil", 7 }, { "ao\xc3\xbbt", 8 }, { "aout", 8 }, { "septembre", 9 },
+	{ "octobre", 10 }, { "novembre", 11 }, { "d\xc3\xa9" "cembre", 12 }, { "decembre", 12 },
+	{ "d\xc3\xa9" "c", 12 },
+	{ "januar", 1 }, { "j\xc3\xa4nner", 1 }, { "februar", 2 }, { "m\xc3\xa4rz", 3 }, { "maerz", 3 },
+	{ "m\xc3\xa4r", 3 }, { "juni", 6 }, { "juli", 7 }, { "oktober", 10 }, { "okt", 10 },
+	{ "dezember", 12 }, { "dez", 12 },
+	{ "janeiro", 1 }, { "fevereiro", 2 }, { "mar\xc3\xa7o", 3 }, { "marco", 3 }, { "maio", 5 },
+	{ "junho", 6 }, { "julho", 7 }, { "setembro", 9 }, { "outubro", 10 }, { "out", 10 },
+	{ "novembro", 11 }, { "dezembro", 12 },
+};
 
 static int lc(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 
 /* Month name at p: returns bytes used and sets *m (1..12). */
 static size_t month_name(const unsigned char *p, size_t n, int *m)
 {
-	size_t k = 0, i;
-	char w[12];
+	size_t k = 0, i, u;
+	char w[16];
 
 	/* only j f m a s o n d (and e for enero) start a month */
 	if (!n || !strchr("jfmasondeJFMASONDE", p[0]) || p[0] == 0)
 		return 0;
-	while (k < n && k < 11 && IS_ALPHA(p[k])) {
-		w[k] = (char)lc(p[k]);
-		k++;
+	/* the word, lower case (ASCII, and Latin-1 capitals after 0xC3) */
+	while (k < n && k < 14) {
+		if (IS_ALPHA(p[k])) {
+			w[k] = (char)lc(p[k]);
+			k++;
+		} else if ((u = u8_letter(p, n, k)) != 0 && k + u <= 14) {
+			w[k] = (char)p[k];
+			w[k + 1] = (char)(p[k] == 0xC3 && p[k + 1] >= 0x80 && p[k + 1] <= 0x9E ? p[k + 1] + 0x20
+			                                                                       : p[k + 1]);
+			k += u;
+		} else {
+			break;
+		}
 	}
-	if (k < 3 || (k < n && IS_ALPHA(p[k])))
+	if (k < 3 || (k < n && (IS_ALPHA(p[k]) || u8_letter(p, n, k))))
 		return 0;
 	w[k] = 0;
 	for (i = 0; i < 12; i++) {
@@ -53,16 +78,13 @@ static size_t month_name(const unsigned char *p, size_t n, int *m)
 			return k;
 		}
 	}
-	for (i = 0; i < 12; i++) {
-		if (w[0] != meses[i][0] || w[1] != meses[i][1])
+	for (i = 0; i < sizeof month_words / sizeof month_words[0]; i++) {
+		if (w[0] != month_words[i].w[0] || strcmp(w, month_words[i].w) != 0)
 			continue;
-		if ((k == 3 && memcmp(w, meses[i], 3) == 0) || strcmp(w, meses_full[i]) == 0 ||
-		    (i == 8 && (strcmp(w, "setiembre") == 0 || strcmp(w, "set") == 0))) {
-			*m = (int)i + 1;
-			if (k < n && p[k] == '.')
-				k++;
-			return k;
-		}
+		*m = month_words[i].m;
+		if (k < n && p[k] == '.')
+			k++;
+		return k;
 	}
 	return 0;
 }
@@ -192,8 +214,17 @@ size_t date_parse(const unsigned char *p, size_t n, int *y, int *m, int *d)
 	}
 	/* DD Mon YYYY, DD-Mon-YYYY, "DD de MES de YYYY" */
 	k = a;
+	/* "3rd April 1979", "3rd of April", German "3. April 1979" */
+	if (k + 2 < n && IS_ALPHA(p[k]) && IS_ALPHA(p[k + 1]) && !IS_ALPHA(p[k + 2]) &&
+	    ((lc(p[k]) == 's' && lc(p[k + 1]) == 't') || (lc(p[k]) == 'n' && lc(p[k + 1]) == 'd') ||
+	     (lc(p[k]) == 'r' && lc(p[k + 1]) == 'd') || (lc(p[k]) == 't' && lc(p[k + 1]) == 'h')))
+		k += 2;
+	else if (k + 1 < n && p[k] == '.' && p[k + 1] == ' ')
+		k++;
 	if (k < n && (p[k] == ' ' || p[k] == '-'))
 		k++;
+	if (k + 3 < n && lc(p[k]) == 'o' && lc(p[k + 1]) == 'f' && p[k + 2] == ' ')
+		k += 3;
 	k += de_word(p + k, n - k);
 	b = month_name(p + k, n - k, m);
 	if (!b)

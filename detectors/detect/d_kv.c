@@ -134,6 +134,12 @@ static void one(struct det_seg *ds, const struct kw_hit *h)
 	/* remit-to details of an invoice or a vendor are a business's account */
 	biz = (c & (K_ROUTING | K_ACCT)) && (ctx_near(ds, h->start, vb, 400, 200) & K_BIZ) != 0;
 	if (c & K_MRN) {
+		/* "Unit No." is Meditech's record number, and an apartment's or a
+		 * ward's number too: only with a patient, a name or a birth date
+		 * label near, or health words */
+		if (label_is(t, h, "unit") && !ds->clinical &&
+		    !(ctx_near(ds, h->start, vb, 200, 200) & (K_PATIENT | K_NAMELBL | K_DOB | K_HEALTH)))
+			return;
 		if (dig >= 4 && dig + alpha >= 5 && dig + alpha <= 12 && other <= 2)
 			det_add(ds, PHI_T_MRN, PHI_CONF_HIGH, va, len, "+mrn");
 		return;

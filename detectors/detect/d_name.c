@@ -65,13 +65,16 @@ static int is_title(const unsigned char *t, size_t a, size_t b)
 	char w[8];
 	size_t i;
 
-	if (n > 4)
+	if (n > 5)
 		return 0;
 	for (i = 0; i < n; i++)
 		w[i] = (char)(t[a + i] | 0x20);
 	w[n] = 0;
+	/* English, Spanish, French (Mme, Mlle), German (Frau, Herr, Herrn) */
 	return !strcmp(w, "mr") || !strcmp(w, "mrs") || !strcmp(w, "ms") || !strcmp(w, "miss") ||
-	       !strcmp(w, "mx") || !strcmp(w, "sr") || !strcmp(w, "sra") || !strcmp(w, "srta");
+	       !strcmp(w, "mx") || !strcmp(w, "sr") || !strcmp(w, "sra") || !strcmp(w, "srta") ||
+	       !strcmp(w, "mme") || !strcmp(w, "mlle") || !strcmp(w, "frau") || !strcmp(w, "herr") ||
+	       !strcmp(w, "herrn");
 }
 
 /* A capitalised name word at i: "Jane", "O'Brien", "Smith-Jones", "JANE", "J.",

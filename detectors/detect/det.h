@@ -149,6 +149,9 @@ const struct kw_hit *ctx_before(const struct det_seg *ds, size_t a, size_t maxd,
 /* Distance-weighted context window used by most detectors. */
 #define CTX_WIN 80
 
+/* --- d_labels.c: label words beyond context.c's built-in ones --- */
+int labels_extra_add(struct term_table *tt);
+
 /* --- checksum.c --- */
 int cs_luhn(const char *digits, size_t n);
 int cs_npi(const char *digits10);

@@ -29,6 +29,8 @@ int detect_engine_new(const struct phi_engine_opts *o, struct detect_engine **ou
 	de->now = time(NULL);
 	rc = terms_init_builtin(&de->terms);
 	if (rc == PHI_OK)
+		rc = labels_extra_add(&de->terms);
+	if (rc == PHI_OK)
 		rc = terms_load_dir(&de->terms, o ? o->terms_dir : NULL, err, errlen);
 	if (rc == PHI_OK)
 		rc = rules_load(o ? o->rules_file : NULL, o ? o->allowlist_file : NULL, &de->rules, err,
@@ -148,6 +150,45 @@ static void lower_copy(const char *in, char *out, size_t cap)
 	out[i] = 0;
 }
 
+/* A spreadsheet date cell as the sheet stores it: the number of days since
+ * 1899-12-30 ("28950", "28950.0"), as XLSX gives a date-formatted cell;
+ * 1 when it is a plausible birth date. */
+static int excel_serial_date(const struct detect_engine *de, const unsigned char *t, size_t a,
+                             size_t b)
+{
+	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	long v = 0;
+	size_t k = a;
+	int y = 1899, m = 12, d = 30, leap;
+
+	while (k < b && IS_DIGIT(t[k]) && k - a < 6)
+		v = v * 10 + (t[k++] - '0');
+	if (k - a < 4 || k - a > 5)
+		return 0;
+	if (k < b && t[k] == '.') /* "28950.0": a whole day only */
+		for (k++; k < b && t[k] == '0'; k++)
+			;
+	if (k != b || v < 1000 || v > 80000)
+		return 0;
+	/* walk from 1899-12-30: years first, then months */
+	v -= 2; /* to 1900-01-01 */
+	y = 1900, m = 1, d = 1;
+	for (;;) {
+		int ylen = ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 366 : 365;
+		if (v < ylen)
+			break;
+		v -= ylen;
+		y++;
+	}
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	while (v >= mdays[m - 1] + (m == 2 && leap)) {
+		v -= mdays[m - 1] + (m == 2 && leap);
+		m++;
+	}
+	d = 1 + (int)v;
+	return date_plausible_dob(de, y, m, d);
+}
+
 /* A CSV/XLSX cell: the column header says what the value is. */
 static void table_cell(struct det_seg *ds, size_t a, size_t b)
 {
@@ -163,14 +204,18 @@ static void table_cell(struct det_seg *ds, size_t a, size_t b)
 			det_add(ds, PHI_T_US_SSN, PHI_CONF_HIGH, a, b - a, "column ssn");
 		return;
 	}
-	if (strstr(h, "dob") || strstr(h, "birth")) {
+	if (strstr(h, "dob") || strstr(h, "birth") || strstr(h, "geburt") || strstr(h, "naissance") ||
+	    strstr(h, "nacimiento") || strstr(h, "nascimento")) {
 		size_t u = date_parse(t + a, b - a, &y, &m, &d);
 		if (u && date_plausible_dob(ds->de, y, m, d))
 			det_add(ds, PHI_T_DATE_OF_BIRTH, PHI_CONF_HIGH, a, u, "column dob");
+		else if (excel_serial_date(ds->de, t, a, b))
+			det_add(ds, PHI_T_DATE_OF_BIRTH, PHI_CONF_HIGH, a, b - a, "column dob serial");
 		return;
 	}
 	if (strstr(h, "mrn") || strstr(h, "medical record") || strstr(h, "patient id") ||
-	    strstr(h, "patient_id") || strstr(h, "patientid") || strstr(h, "chart")) {
+	    strstr(h, "patient_id") || strstr(h, "patientid") || strstr(h, "chart") ||
+	    strstr(h, "hospital n") || strstr(h, "hosp n") || strstr(h, "unit n")) {
 		if (count_class(t, a, b, DC_DIGIT) >= 3 && b - a <= 24)
 			det_add(ds, PHI_T_MRN, PHI_CONF_HIGH, a, b - a, "column mrn");
 		return;

@@ -1,7 +1,7 @@
 /*
  * terms_builtin.c - the health vocabulary compiled in, for an engine built
  * without terms_dir. Generated from conf/terms/{clinical,conditions,
- * medications,procedures,spanish}.txt (the hand-curated lists; the large derived
+ * medications,procedures,spanish,european}.txt (the hand-curated lists; the large derived
  * med_glut.txt is only read from terms_dir) by joining their terms in file
  * order; regenerate with tests/gen/terms_builtin.py when those files change.
  */
@@ -168,6 +168,32 @@ const char *const terms_builtin_health[] = {
 	"cirug\303\255a", "quimioterapia", "radioterapia", "di\303\241lisis", "alergia", "alergias",
 	"vacuna", "vacunaci\303\263n", "fractura", "accidente cerebrovascular", "ataque card\303\255aco",
 	"infarto", "hepatitis", "vih", "sida", "tuberculosis", "salud mental", "terapia", "fisioterapia",
+	"diagnostic principal", "diab\303\250te", "diab\303\250te de type 1", "diab\303\250te de type 2",
+	"diab\303\250te gestationnel", "insuffisance cardiaque", "insuffisance r\303\251nale",
+	"insuffisance r\303\251nale chronique", "hypertension art\303\251rielle", "asthme",
+	"bronchopneumopathie chronique obstructive", "cancer du sein", "cancer de la prostate",
+	"cancer du c\303\264lon", "cancer du poumon", "d\303\251pression majeure",
+	"trouble d\303\251pressif", "\303\251pisode d\303\251pressif",
+	"\303\251pisode d\303\251pressif majeur", "trouble bipolaire", "schizophr\303\251nie",
+	"\303\251pilepsie", "d\303\251mence", "maladie d'Alzheimer", "maladie de Parkinson",
+	"scl\303\251rose en plaques", "polyarthrite rhumato\303\257de", "fibrillation auriculaire",
+	"infarctus du myocarde", "accident vasculaire c\303\251r\303\251bral", "pneumonie",
+	"h\303\251patite", "chimioth\303\251rapie", "radioth\303\251rapie", "dialyse",
+	"hospitalis\303\251", "hospitalis\303\251e", "hospitalisation", "compte rendu op\303\251ratoire",
+	"ant\303\251c\303\251dents m\303\251dicaux", "Hauptdiagnose", "Befund", "Arztbrief",
+	"Entlassungsbrief", "Diabetes mellitus Typ 1", "Diabetes mellitus Typ 2", "Herzinsuffizienz",
+	"Niereninsuffizienz", "arterielle Hypertonie", "Hypertonie", "Asthma bronchiale",
+	"Vorhofflimmern", "Herzinfarkt", "Schlaganfall", "Mammakarzinom", "Prostatakarzinom",
+	"Kolonkarzinom", "Bronchialkarzinom", "Lungenentz\303\274ndung", "Pneumonie", "Epilepsie",
+	"Demenz", "Schizophrenie", "depressive Episode", "Multiple Sklerose", "rheumatoide Arthritis",
+	"Chemotherapie", "Strahlentherapie", "Dialyse", "Medikation", "Krankenhausaufenthalt",
+	"station\303\244re Aufnahme", "diagn\303\263stico principal", "diabetes tipo 1",
+	"diabetes tipo 2", "insufici\303\252ncia card\303\255aca", "insufici\303\252ncia renal",
+	"hipertens\303\243o", "hipertens\303\243o arterial", "asma", "c\303\242ncer de mama",
+	"cancro da mama", "c\303\242ncer de pr\303\263stata", "esquizofrenia", "epilepsia",
+	"dem\303\252ncia", "pneumonia", "hepatite", "quimioterapia", "radioterapia", "di\303\241lise",
+	"internado", "internada", "interna\303\247\303\243o", "prontu\303\241rio m\303\251dico",
+	"transtorno depressivo", "transtorno depressivo maior", "epis\303\263dio depressivo",
 };
 
 const size_t terms_builtin_health_n = sizeof terms_builtin_health / sizeof terms_builtin_health[0];

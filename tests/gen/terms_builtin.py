@@ -9,13 +9,13 @@ the C file is out of date instead of writing it. Run from anywhere.
 import os, sys
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-FILES = ["clinical", "conditions", "medications", "procedures", "spanish"]
+FILES = ["clinical", "conditions", "medications", "procedures", "spanish", "european"]
 OUT = os.path.join(TOP, "detectors", "detect", "terms_builtin.c")
 
 HEAD = """/*
  * terms_builtin.c - the health vocabulary compiled in, for an engine built
  * without terms_dir. Generated from conf/terms/{clinical,conditions,
- * medications,procedures,spanish}.txt (the hand-curated lists; the large derived
+ * medications,procedures,spanish,european}.txt (the hand-curated lists; the large derived
  * med_glut.txt is only read from terms_dir) by joining their terms in file
  * order; regenerate with tests/gen/terms_builtin.py when those files change.
  */

@@ -114,7 +114,67 @@ static const struct {
 	{ "zip needs a state or label", "Norwood, MA 02062", PHI_T_ZIP_CODE, M, 1 },
 	{ "zip rejects a bare five digits", "there were 02062 rows", PHI_T_ZIP_CODE, L, 0 },
 	{ "table column DOB is read", "Last,First,DOB\nRoe,Jane,1962-03-14\nDoe,Jim,1970-01-02\n", PHI_T_DATE_OF_BIRTH, H, 1 },
+	/* written dates of birth: ordinals before the month, other languages */
+	{ "dob accepts an ordinal day before the month", "DOB 3rd April 1979", PHI_T_DATE_OF_BIRTH, H, 1 },
+	{ "dob accepts 8th November 2001", "Date of Birth: 8th November 2001", PHI_T_DATE_OF_BIRTH, H, 1 },
+	{ "dob accepts 1st of July", "born on the 1st of July 1998", PHI_T_DATE_OF_BIRTH, H, 1 },
+	{ "dob accepts French: nee le 3 avril", "Mme Jeanne Roe, n\xc3\xa9" "e le 3 avril 1979, pour", PHI_T_DATE_OF_BIRTH, H, 1 },
+	{ "dob accepts French: date de naissance fevrier", "Date de naissance : 14 f\xc3\xa9vrier 1962", PHI_T_DATE_OF_BIRTH, H, 1 },
+	{ "dob accepts German: geb. 03.04.1979", "Frau Erika Roe, geb. 23.04.1979, stellte sich vor", PHI_T_DATE_OF_BIRTH, H, 1 },
+	{ "dob accepts German: Geburtsdatum 3. M\xc3\xa4rz", "Geburtsdatum: 3. M\xc3\xa4rz 1955", PHI_T_DATE_OF_BIRTH, H, 1 },
+	{ "dob accepts Portuguese: nascida em 3 de marco", "nascida em 3 de mar\xc3\xa7o de 1979", PHI_T_DATE_OF_BIRTH, H, 1 },
+	{ "dob accepts Portuguese: data de nascimento", "Data de nascimento: 23/04/1979", PHI_T_DATE_OF_BIRTH, H, 1 },
+	{ "dob rejects an ordinal meeting date", "the meeting on the 3rd April 2026", PHI_T_DATE_OF_BIRTH, L, 0 },
+	{ "health words of a French letter", "son insuffisance cardiaque", PHI_T_MEDICAL_TERM, L, 1 },
+	{ "health words of a German letter", "bei bekannter Herzinsuffizienz", PHI_T_MEDICAL_TERM, L, 1 },
+	{ "health words of a Portuguese letter", "com insufici\xc3\xaancia renal", PHI_T_MEDICAL_TERM, L, 1 },
+	/* record numbers under other labels */
+	{ "mrn after Hospital Number", "Hospital Number: A8412081", PHI_T_MRN, H, 1 },
+	{ "mrn after Hosp No.", "Hosp No. B9993667", PHI_T_MRN, H, 1 },
+	{ "mrn after Unit No. with a patient near", "Patient: Jane Roe\nUnit No. 64743797", PHI_T_MRN, H, 1 },
+	{ "unit no alone is an apartment or a ward", "Unit No. 12034, Harbor Towers, keys at the desk", PHI_T_MRN, L, 0 },
+	/* names after titles and labels of other languages */
+	{ "name after Patiente with a title", "Patiente : Mme Jeanne Roe", PHI_T_PERSON_NAME, M, 1 },
+	{ "name after Patientin: Frau", "Sehr geehrte Damen, Patientin: Frau Erika Roe, Diagnose folgt", PHI_T_PERSON_NAME, M, 1 },
 };
+
+/* One CSV/XLSX cell under header `hdr`. */
+static struct phi_scan *scan_cell(const char *hdr, const char *val)
+{
+	struct phi_scan *s = phi_scan_new(eng, NULL, NULL, NULL);
+	size_t n = strlen(val);
+	int part = doc_add_part(&s->doc, -1, "text/csv", NULL, PHI_FMT_CSV, n, 0);
+
+	doc_add_text(&s->doc, part, PHI_F_TABLE_CELL, hdr, (const unsigned char *)val, n, 0);
+	detect_run(s);
+	score_verdict(s);
+	return s;
+}
+
+static void cells(void)
+{
+	static const struct {
+		const char *name, *hdr, *val;
+		enum phi_type type;
+		int want;
+	} c[] = {
+		{ "DOB column holding an Excel serial date", "DOB", "28950", PHI_T_DATE_OF_BIRTH, 1 },
+		{ "DOB column holding a serial with .0", "Date of Birth", "28950.0", PHI_T_DATE_OF_BIRTH, 1 },
+		{ "DOB column rejects a serial in the future", "DOB", "79000", PHI_T_DATE_OF_BIRTH, 0 },
+		{ "DOB column rejects a fraction of a day", "DOB", "28950.5", PHI_T_DATE_OF_BIRTH, 0 },
+		{ "serial in another column is no date", "Qty", "28950", PHI_T_DATE_OF_BIRTH, 0 },
+		{ "Geburtsdatum column", "Geburtsdatum", "03.04.1979", PHI_T_DATE_OF_BIRTH, 1 },
+		{ "date de naissance column", "Date de naissance", "1979-04-03", PHI_T_DATE_OF_BIRTH, 1 },
+		{ "Hospital No column", "Hospital No", "A1234567", PHI_T_MRN, 1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		struct phi_scan *s = scan_cell(c[i].hdr, c[i].val);
+		T_EQ_INT(finding_has(s, c[i].type, PHI_CONF_LOW), c[i].want, c[i].name);
+		phi_scan_free(s);
+	}
+}
 
 int main(void)
 {
@@ -130,6 +190,7 @@ int main(void)
 		T_EQ_INT(finding_has(s, rows[i].type, rows[i].min), rows[i].want, rows[i].name);
 		phi_scan_free(s);
 	}
+	cells();
 	T_OK(cs_luhn("79927398713", 11), "luhn accepts the textbook number");
 	T_OK(!cs_luhn("79927398710", 11), "luhn rejects a changed check digit");
 	T_OK(cs_npi("1234567893"), "npi check accepts 1234567893");
