@@ -135,7 +135,9 @@ static int text_or_hl7(struct phi_doc *d, int part, const unsigned char *p, size
 
 	while (i < n && i < 256 && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
 		i++;
-	if (n - i >= 4 && memcmp(p + i, "MSH|", 4) == 0 && x_hl7_sniff(p, n)) {
+	/* "MSH|", or MSH with another field separator (x_hl7_sniff checks it) */
+	if (n - i >= 4 && (memcmp(p + i, "MSH", 3) == 0 || memcmp(p + i, "FHS", 3) == 0 ||
+	                   memcmp(p + i, "BHS", 3) == 0) && x_hl7_sniff(p + i, n - i)) {
 		d->parts[part].format = PHI_FMT_HL7V2;
 		return x_hl7_extract(d, part, p, n);
 	}

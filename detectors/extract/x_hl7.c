@@ -46,6 +46,31 @@ static int is_upper_alnum(unsigned char c)
 	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
+/* A field separator other than '|' ("MSH#^~\\&#..."): a printable
+ * punctuation byte, then two to four distinct punctuation encoding
+ * characters, then the same separator again. */
+static int hl7_other_fs(const unsigned char *p, size_t n)
+{
+	unsigned char fs = p[3];
+	size_t i;
+
+	if (fs <= ' ' || fs >= 0x7F || (fs >= '0' && fs <= '9') || (fs >= 'A' && fs <= 'Z') ||
+	    (fs >= 'a' && fs <= 'z'))
+		return 0;
+	for (i = 4; i < n && i < 9; i++) {
+		size_t j;
+		if (p[i] == fs)
+			return i >= 6;
+		if (p[i] <= ' ' || p[i] >= 0x7F || (p[i] >= '0' && p[i] <= '9') ||
+		    (p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= 'a' && p[i] <= 'z'))
+			return 0;
+		for (j = 4; j < i; j++)
+			if (p[j] == p[i])
+				return 0;
+	}
+	return 0;
+}
+
 /* "MSH" / "FHS" / "BHS" followed by a plausible field separator. */
 static int hl7_header_at(const unsigned char *p, size_t n)
 {
@@ -57,7 +82,7 @@ static int hl7_header_at(const unsigned char *p, size_t n)
 	 * is then repeated as the separator before MSH-3. */
 	if (p[3] == '|')
 		return 1;
-	return 0;
+	return hl7_other_fs(p, n);
 }
 
 /* Offset of the first header segment at a line start within the window, or n. */

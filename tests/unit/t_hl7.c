@@ -165,6 +165,29 @@ static void test_embedded(void)
 	phi_scan_free(s);
 }
 
+static void test_other_fs(void)
+{
+	/* MSH-1 is whatever byte follows "MSH": '#' and '!' here, repeated
+	 * after the encoding characters */
+	static const char m[] =
+		"MSH#^~\\&#EPIC#CLINIC#LAB#HOSP#202611010830##ADT^A04#77#P#2.5.1\r"
+		"PID#1##4471023^^^CLIN^MR##ROE^JANE^Q##19790403#F\r";
+	static const char b[] = "FHS!^~\\&!A!B\rBHS!^~\\&!A!B\rMSH!^~\\&!A!B!C!D!2026!!ADT^A01!1!P!2.3\r"
+	                        "PID!1!!X99^^^H^MR!!DOE^JOHN!!19800101\r";
+	static const char prose[] = "MSH#1 was the first step; MSH# is our code\n";
+	struct phi_scan *s = run(m, sizeof m - 1);
+
+	T_EQ_INT(s->doc.parts[0].format, PHI_FMT_HL7V2, "'#' field separator: an hl7v2 message");
+	T_OK(has(s, "PID-5", PHI_F_PATIENT_NAME, "JANE Q ROE"), "'#' separator: PID-5 is the patient name");
+	T_OK(has(s, "PID-7", PHI_F_BIRTH_DATE, "19790403"), "'#' separator: PID-7 birth date");
+	phi_scan_free(s);
+	s = run(b, sizeof b - 1);
+	T_OK(has(s, "PID-5", PHI_F_PATIENT_NAME, "JOHN DOE"), "'!' separator in an FHS/BHS batch");
+	phi_scan_free(s);
+	T_OK(x_hl7_sniff((const unsigned char *)m, sizeof m - 1), "sniff accepts another field separator");
+	T_OK(!x_hl7_sniff((const unsigned char *)prose, sizeof prose - 1), "sniff rejects MSH# in prose");
+}
+
 static void test_sniff(void)
 {
 	static const char no[] = "This mentions MSH|^~ but not at a line start";
@@ -205,6 +228,7 @@ int main(void)
 	test_pasted();
 	test_embedded();
 	test_sniff();
+	test_other_fs();
 	test_hostile();
 	return tap_done();
 }
