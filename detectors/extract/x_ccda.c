@@ -552,7 +552,12 @@ int x_ccda_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n
 			p = conv.data ? conv.data : p;
 			n = conv.data ? conv.len : n;
 		} else if (cs[0] && strcmp(cs, "utf-8") && strcmp(cs, "utf8") && strcmp(cs, "us-ascii") &&
-		           strcmp(cs, "ascii")) {
+		           strcmp(cs, "ascii") &&
+		           /* declared UTF-16/32 without a BOM or NULs: already 8-bit
+		            * (converted on the way), read as it is */
+		           !((!strncmp(cs, "utf-16", 6) || !strncmp(cs, "utf16", 5) ||
+		              !strncmp(cs, "ucs-2", 5) || !strncmp(cs, "utf-32", 6)) &&
+		             charset_is_utf8(p, n))) {
 			rc = charset_to_utf8(cs, p, n, &conv);
 			if (rc == PHI_ENOMEM)
 				goto out_nomem;

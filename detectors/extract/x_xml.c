@@ -79,6 +79,14 @@ static int generic(struct phi_doc *d, int part, const unsigned char *p, size_t n
 	return rc == PHI_ELIMIT ? PHI_OK : rc;
 }
 
+/* A declared encoding of two or four bytes a character (UTF-16, UCS-2, UTF-32). */
+static int wide_name(const char *cs)
+{
+	return strncasecmp(cs, "utf-16", 6) == 0 || strncasecmp(cs, "utf16", 5) == 0 ||
+	       strncasecmp(cs, "ucs-2", 5) == 0 || strncasecmp(cs, "utf-32", 6) == 0 ||
+	       strncasecmp(cs, "ucs-4", 5) == 0;
+}
+
 int x_xml_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 {
 	struct phi_buf conv;
@@ -91,6 +99,14 @@ int x_xml_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 	               (p[0] == '<' && p[1] == 0) || (p[0] == 0 && p[1] == '<'))) {
 		need = 1;
 		cs[0] = 0; /* let the converter read the BOM / NUL pattern */
+	} else if (cs[0] && wide_name(cs)) {
+		/* declared UTF-16/32, but neither a BOM nor NULs: the bytes were
+		 * converted on the way (a text part's charset, a transport) and
+		 * are 8-bit now; converting them again would garble them */
+		if (!charset_is_utf8(p, n)) {
+			need = 1;
+			cs[0] = 0;
+		}
 	} else if (cs[0] && strcasecmp(cs, "utf-8") != 0 && strcasecmp(cs, "utf8") != 0 &&
 	           strcasecmp(cs, "us-ascii") != 0) {
 		need = 1;

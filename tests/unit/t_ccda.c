@@ -109,6 +109,12 @@ static void test_utf16(void)
 	T_OK(seg_has(s, "recordTarget/patientRole/patient/name", PHI_F_PATIENT_NAME, "Ines Varga"), "utf-16 converted");
 	phi_scan_free(s);
 	free(w);
+	/* the same document already brought to 8 bits on the way (a text
+	 * part's charset), its declaration still saying UTF-16: read as it is */
+	s = run((const unsigned char *)doc, n);
+	T_OK(seg_has(s, "recordTarget/patientRole/patient/name", PHI_F_PATIENT_NAME, "Ines Varga"),
+	     "declared utf-16 without a BOM or NULs read as 8-bit");
+	phi_scan_free(s);
 }
 
 static void test_embedded(void)

@@ -37,6 +37,11 @@ int main(void)
 	T_OK(strcmp(run(u16, sizeof u16 - 1, NULL), "hi\n") == 0, "UTF-16LE with BOM converted");
 	T_OK(strcmp(run(bomb, sizeof bomb - 1, NULL), "&b;\n") == 0, "entity bomb not expanded");
 	{
+		static const char conv8[] = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><r>Zo\xc3\xab Roe</r>";
+		T_OK(strcmp(run(conv8, sizeof conv8 - 1, NULL), "Zo\xc3\xab Roe\n") == 0,
+		     "declared UTF-16 already converted to UTF-8 is not converted twice");
+	}
+	{
 		size_t n = 5000 * 3, k;
 		char *deep = malloc(n + 1);
 		for (k = 0; k < 5000; k++)
