@@ -172,3 +172,132 @@ put("x_tnef", "rtf.tnef", tnef("", "RTF note", rtf=lzfu_literal(
 put("x_tnef", "mela.tnef", tnef("", "RTF note", rtf=lzfu_literal(rb"{\rtf1 MRN 0012345\par}", False)))
 put("message", "winmail.eml", message([("text/plain", None, "See the attached note."),
                                        ("application/ms-tnef", "winmail.dat", tnef(LETTER, "Referral", [("a.txt", LETTER)]))]))
+
+
+# --- PDF fonts without ToUnicode (pdf_font.c) and HEIC/BMP (x_image.c) ---
+
+def gid_of(ch):
+    o = ord(ch)
+    if ch == " ": return 3
+    if ch == ":": return 5
+    if "A" <= ch <= "Z": return 10 + o - 65
+    if "a" <= ch <= "z": return 40 + o - 97
+    if "0" <= ch <= "9": return 70 + o - 48
+    return 0
+
+
+def sfnt(symbol=False, cmap=True, post=True):
+    """A TrueType with only a cmap (format 4: (3,1), or (3,0) with code 0xF000+ord-0x1F)
+    and a post format 2 table naming the glyphs of gid_of."""
+    if symbol:
+        segs = [(0xF001, 0xF05B, 0, 4), (0xFFFF, 0xFFFF, 1, 0)]
+        garr = [gid_of(chr(c + 0x1F)) for c in range(1, 0x5C)]
+    else:
+        segs = [(0x20, 0x20, 3 - 0x20, 0), (0x30, 0x39, 70 - 0x30, 0), (0x3A, 0x3A, 0, 8),
+                (0x41, 0x5A, 10 - 0x41, 0), (0x61, 0x7A, 40 - 0x61, 0), (0xFFFF, 0xFFFF, 1, 0)]
+        garr = [5]
+    n = len(segs)
+    sub = struct.pack(">HHHHHHH", 4, 0, 0, 2 * n, 0, 0, 0)
+    sub += b"".join(struct.pack(">H", s[1]) for s in segs) + b"\0\0"
+    sub += b"".join(struct.pack(">H", s[0]) for s in segs)
+    sub += b"".join(struct.pack(">H", s[2] & 0xFFFF) for s in segs)
+    sub += b"".join(struct.pack(">H", s[3]) for s in segs)
+    sub += b"".join(struct.pack(">H", g) for g in garr)
+    sub = sub[:2] + struct.pack(">H", len(sub)) + sub[4:]
+    cm = struct.pack(">HHHHI", 0, 1, 3, 0 if symbol else 1, 12) + sub
+    idx = []
+    for g in range(80):
+        chs = [c for c in range(0x20, 0x7F) if g and gid_of(chr(c)) == g]
+        idx.append(258 if g == 5 else (chs[0] - 0x20 + 3) if chs else 0)
+    pt = struct.pack(">I", 0x20000) + b"\0" * 28 + struct.pack(">H", 80) + b"".join(struct.pack(">H", i) for i in idx) + b"\x05colon"
+    tables = ([(b"cmap", cm)] if cmap else []) + ([(b"post", pt)] if post else [])
+    off = 12 + 16 * len(tables)
+    head = struct.pack(">IHHHH", 0x10000, len(tables), 0, 0, 0)
+    body = b""
+    for tag, data in tables:
+        head += tag + struct.pack(">III", 0, off + len(body), len(data))
+        body += data
+    return head + body
+
+
+def pdf_objs(objs, streams):
+    o = io.BytesIO()
+    o.write(b"%PDF-1.5\n")
+    for n in sorted(set(objs) | set(streams)):
+        o.write(b"%d 0 obj\n" % n)
+        if n in streams:
+            z = zlib.compress(streams[n])
+            o.write(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(z) + z + b"\nendstream")
+        else:
+            o.write(objs[n])
+        o.write(b"\nendobj\n")
+    o.write(b"trailer\n<< /Root 1 0 R >>\n%%EOF\n")
+    return o.getvalue()
+
+
+def pdf_font(font5, content, more=None, streams=None):
+    objs = {1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            3: b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+            5: font5}
+    objs.update(more or {})
+    st = {4: content}
+    st.update(streams or {})
+    return pdf_objs(objs, st)
+
+
+def pdf_type0(text, font, c2g=None):
+    hexs = "".join("%04X" % gid_of(c) for c in text)
+    more = {6: b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /AAAAAA+F /CIDSystemInfo << /Registry (Adobe) "
+               b"/Ordering (Identity) /Supplement 0 >> /FontDescriptor 7 0 R /CIDToGIDMap "
+               + (b"9 0 R" if c2g else b"/Identity") + b" >>",
+            7: b"<< /Type /FontDescriptor /FontName /AAAAAA+F /Flags 4 /FontFile2 8 0 R >>"}
+    st = {8: font}
+    if c2g:
+        st[9] = c2g
+    return pdf_font(b"<< /Type /Font /Subtype /Type0 /BaseFont /AAAAAA+F /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
+                    ("BT /F1 12 Tf 72 700 Td <%s> Tj ET" % hexs).encode(), more, st)
+
+
+NAME = "Patient: Jane Roe MRN: 0012345"
+put("x_pdf", "type0-truetype-cmap4.pdf", pdf_type0(NAME, sfnt()))
+put("x_pdf", "type0-truetype-post.pdf", pdf_type0(NAME, sfnt(cmap=False)))
+put("x_pdf", "type0-cidtogidmap.pdf", pdf_type0(NAME, sfnt(), c2g=b"".join(struct.pack(">H", g) for g in range(128))))
+put("x_pdf", "truetype-symbol.pdf", pdf_font(
+    b"<< /Type /Font /Subtype /TrueType /BaseFont /AAAAAA+S /FontDescriptor 7 0 R >>",
+    b"BT /F1 12 Tf 72 700 Td (" + b"".join(b"\\%03o" % (ord(c) - 0x1F) for c in NAME) + b") Tj ET",
+    {7: b"<< /Type /FontDescriptor /FontName /AAAAAA+S /Flags 4 /FontFile2 8 0 R >>"}, {8: sfnt(symbol=True)}))
+put("x_pdf", "type3-differences.pdf", pdf_font(
+    b"<< /Type /Font /Subtype /Type3 /FontBBox [0 0 1 1] /FontMatrix [0.001 0 0 0.001 0 0] /CharProcs << >> "
+    b"/FirstChar 1 /LastChar 8 /Encoding << /Type /Encoding /Differences [1 /J /a /n /e /space /R /o /uni0030 /u0031 /two.alt] >> >>",
+    b"BT /F1 1 Tf 50 50 Td (\\001\\002\\003\\004\\005\\006\\007\\004\\005\\010\\010\\011\\012) Tj ET"))
+
+
+def heic(exif_tiff, xmp):
+    def box(t, p):
+        return struct.pack(">I", 8 + len(p)) + t + p
+    def infe(iid, typ, extra=b""):
+        return box(b"infe", b"\2\0\0\0" + struct.pack(">HH", iid, 0) + typ + b"\0" + extra)
+    exif = struct.pack(">I", 6) + b"Exif\0\0" + exif_tiff
+    out, mdat_at = b"", 0
+    for _ in range(2):  # the second pass knows where mdat starts
+        iinf = box(b"iinf", b"\0\0\0\0" + struct.pack(">H", 3) + infe(1, b"hvc1") + infe(2, b"Exif") +
+                   infe(3, b"mime", b"application/rdf+xml\0"))
+        iloc = box(b"iloc", b"\1\0\0\0" + bytes([0x44, 0]) + struct.pack(">H", 3) +
+                   struct.pack(">HHHHII", 1, 0, 0, 1, mdat_at + 8, 8) +
+                   struct.pack(">HHHHII", 2, 0, 0, 1, mdat_at + 16, len(exif)) +
+                   struct.pack(">HHHHII", 3, 1, 0, 1, 0, len(xmp)))
+        meta = box(b"meta", b"\0\0\0\0" + box(b"hdlr", b"\0" * 8 + b"pict" + b"\0" * 13) + iinf + iloc + box(b"idat", xmp))
+        head = box(b"ftyp", b"heic\0\0\0\0mif1heic") + meta
+        mdat_at = len(head)
+        out = head + box(b"mdat", b"hevcdata" + exif)
+    return out
+
+
+def tiff_desc(text):
+    t = text.encode() + b"\0"
+    return b"MM\0*" + struct.pack(">IH", 8, 1) + struct.pack(">HHII", 0x010E, 2, len(t), 26) + b"\0\0\0\0" + t
+
+
+put("x_image", "exif-xmp.heic", heic(tiff_desc("Patient Jane Roe MRN 0012345"),
+                                     b"<x:xmpmeta xmlns:x='adobe:ns:meta/'><dc:title>Jane Roe wound</dc:title></x:xmpmeta>"))
+put("x_image", "a.bmp", b"BM" + struct.pack("<IIIIiiHHIIiiII", 58, 0, 54, 40, 1, 1, 1, 24, 0, 4, 2835, 2835, 0, 0) + b"\0\0\xff\0")
