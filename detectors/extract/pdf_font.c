@@ -534,12 +534,12 @@ static struct pdf_cmap *cid_map(struct pdf *x, const unsigned char *fb, size_t f
 	    !pdf_is_name(vs, vn, "CIDFontType2"))
 		return NULL;
 	phi_buf_init(&font, d->lim.max_entry_bytes);
-	phi_buf_init(&gmap, d->lim.max_entry_bytes < 2 * NGLYPHS ? d->lim.max_entry_bytes : 2 * NGLYPHS);
+	phi_buf_init(&gmap, d->lim.max_entry_bytes);
 	if (pdf_dict_get(cs, cn, "CIDToGIDMap", &vs, &vn) && !pdf_is_name(vs, vn, "Identity")) {
 		identity = 0;
 		if (!pdf_ref(vs, vn, &num) || pdf_x_stream(x, num, &gmap) != PHI_OK || gmap.len < 2)
 			goto out;
-		ncid = gmap.len / 2;
+		ncid = gmap.len / 2 < NGLYPHS ? gmap.len / 2 : NGLYPHS; /* 2-byte CIDs: 65536 at most */
 	}
 	if (fontfile2(x, cs, cn, &font) != PHI_OK || !(rev = glyph_table(x, &font)))
 		goto out;

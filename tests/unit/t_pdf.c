@@ -229,6 +229,21 @@ static void cmap4(struct pb *t, int symbol)
 	t->p[lenat + 1] = (char)(t->n - st);
 }
 
+/* cmap table with one (3,10) format-12 subtable: the same glyphs as groups. */
+static void cmap12(struct pb *t)
+{
+	static const unsigned long g[5][3] = {
+		{ 0x20, 0x20, 3 }, { 0x30, 0x39, 70 }, { 0x3A, 0x3A, 5 }, { 0x41, 0x5A, 10 }, { 0x61, 0x7A, 40 },
+	};
+	unsigned i;
+	t->n = 0;
+	w16(t, 0); w16(t, 1); w16(t, 3); w16(t, 10); w32(t, 12);
+	w16(t, 12); w16(t, 0); w32(t, 16 + 12 * 5); w32(t, 0); w32(t, 5);
+	for (i = 0; i < 5; i++) {
+		w32(t, g[i][0]); w32(t, g[i][1]); w32(t, g[i][2]);
+	}
+}
+
 /* post format 2: Macintosh standard indices for ASCII glyphs, glyph 5 by
  * a name of its own ("colon"). */
 static void post2(struct pb *t)
@@ -249,14 +264,17 @@ static void post2(struct pb *t)
 	put(t, "\x05" "colon", 6);
 }
 
-/* An sfnt with the given tables (tags sorted). */
+/* An sfnt with the given tables (tags sorted): cmap_kind 0 none, 1 (3,1)
+ * format 4, 2 (3,0) symbol format 4, 3 (3,10) format 12. */
 static void sfnt(struct pb *f, int cmap_kind, int post)
 {
 	struct pb c = { 0 }, q = { 0 };
 	unsigned nt = (cmap_kind ? 1u : 0u) + (post ? 1u : 0u);
 	size_t off = 12 + 16 * nt;
 
-	if (cmap_kind)
+	if (cmap_kind == 3)
+		cmap12(&c);
+	else if (cmap_kind)
 		cmap4(&c, cmap_kind == 2);
 	if (post)
 		post2(&q);
@@ -624,6 +642,13 @@ int main(void)
 		T_OK(strcmp(text(s), "Patient: Zed Quux MRN: 12345678\n") == 0,
 		     "Type0 Identity-H, no ToUnicode: TrueType cmap (format 4) read in reverse");
 		T_EQ_INT(s->doc.parts[0].unscannable, 0, "embedded-font map: scannable");
+		phi_scan_free(s);
+
+		sfnt(&f, 3, 0);
+		type0_pdf(&b, content, &f, "/Identity", -1);
+		tail(&b);
+		s = run(&b, b.n, &lim);
+		T_OK(strcmp(text(s), "Patient: Zed Quux MRN: 12345678\n") == 0, "TrueType cmap (3,10) format 12");
 		phi_scan_free(s);
 
 		/* the same glyphs named only by the post table (no cmap) */
