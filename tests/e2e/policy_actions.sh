@@ -17,8 +17,9 @@
 #   - quarantine_method = mta-hold: one quarantined recipient holds the
 #     whole message (the internal recipient waits too);
 #   - the audit record counts recipients per applied action;
-#   - a store that cannot be written in a mixed message: tempfail, nothing
-#     delivered, no notice sent.
+#   - a store that cannot be written in a mixed message, or a notice that
+#     cannot be submitted after the store write: tempfail, nothing
+#     delivered, no entry left behind.
 # Prints TAP. Needs root (postfix start). The planted SSN is synthetic and
 # never printed (greps only; diagnostics go through tap_redact).
 set -u
@@ -402,6 +403,23 @@ tap_ok $? "store not writable with one recipient to hold: tempfail 4.7.1 for the
 pfx_sleep 2
 [ "$(pfx_sink_count)" -eq 0 ] && [ "$(pfx_queue_count)" -eq 0 ]
 tap_ok $? "nothing delivered, no notice sent, nothing queued (the client keeps the message)" || show "$PFX_MLOG"
+pfx_milter_stop
+
+# ------------------------------------------------------------------ a notice that cannot be sent, after the store write
+# submission to a port nobody listens on: the quarantine entry is written,
+# then the officer notice fails: the entry is deleted again, 451, nothing sent
+DEAD=$(pfx_free_port)
+conf "$PFX_DIR/nosub.conf"
+sed -i "s|^submission = .*|submission = smtp:127.0.0.1:$DEAD|" "$PFX_DIR/nosub.conf"
+pfx_milter_start "$PFX_DIR/nosub.conf" || show "$PFX_MLOG"
+before=$("$PHICTL" quarantine -c "$PFX_DIR/p.conf" list --json | wc -l)
+pfx_sink_clear
+pfx_send "$R/nosub" "$M/lab.eml" --to carol@example.org --to lab@partner.example
+rc=$?
+pfx_sleep 2
+after=$("$PHICTL" quarantine -c "$PFX_DIR/p.conf" list --json | wc -l)
+[ $rc -eq 4 ] && [ "$(pfx_sink_count)" -eq 0 ] && [ "$after" -eq "$before" ] && grep -q 'privacy officer notice not submitted' "$PFX_MLOG"
+tap_ok $? "a notice that cannot be submitted: tempfail, nothing delivered, the store entry deleted again" || show "$R/nosub" "$PFX_MLOG"
 pfx_milter_stop
 
 # ------------------------------------------------------------------ leaks
