@@ -1,7 +1,9 @@
 /*
  * mlfi.c - the libmilter callbacks: each copies what libmilter hands over
  * into the per-connection context (mctx.c) and returns; end-of-message
- * runs the scan, asks decide.c what to do, and applies it with smfi_*.
+ * runs the scan, asks decide.c what to do for each recipient, lets
+ * outcome.c turn that into a plan for the envelope and message, and
+ * applies the plan with smfi_* (apply(): the steps that can fail first).
  *
  * Failure rule: any trouble (no context, no config, out of memory, scan
  * error, too many concurrent scans) answers with the config's on_error
