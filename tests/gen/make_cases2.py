@@ -646,7 +646,7 @@ def p_attach():
         why = "zipped TSV list"
     else:
         body = "<html><body><p>Summary below.</p><table border=1><tr><th>Patient</th><td>%s %s</td></tr><tr><th>DOB</th><td>%s</td></tr><tr><th>%s</th><td>%s</td></tr><tr><th>Diagnosis</th><td>%s</td></tr></table></body></html>" % (
-            xesc(f), xesc(l), date_en(d), xesc(lbl.rstrip(":#. -")), mv, xesc(c))
+            xesc(f), xesc(l), date_en(d), xesc(lbl.rstrip(": -")), mv, xesc(c))
         a = att_part(body.encode(), "text/html", "summary.html")
         t += ["person_name", "mrn"]
         why = "HTML key/value table attached"
@@ -765,6 +765,196 @@ def p_dicom():
         data, ct, name = zipped([("DICOM/ST000/SE000/IM000", data)]), "application/zip", "study.zip"
     msg = wrap(org, pick(["Images", "CT for review", "Study"]), "Image attached for the second read.", atts=[att_part(data, ct, name)], shape="plain")
     return msg, "dicom", "phi", ["dicom"], "DICOM %s %s" % (ts, "with preamble" if pre else "no preamble")
+
+
+def pdf_tj(lines, info=None):
+    """A one-page PDF whose text is shown with TJ arrays (kerned pieces) and hex strings."""
+    ops = ["BT /F1 10 Tf 56 780 Td 13 TL"]
+    for ln in lines:
+        b = ln.encode("cp1252", "replace")
+        k = R.randrange(3)
+        if k == 0:  # kerned pieces cut inside words
+            cuts = sorted(R.sample(range(1, max(2, len(b))), min(3, max(1, len(b) - 1))))
+            pieces, last = [], 0
+            for c in cuts + [len(b)]:
+                pieces.append(b[last:c])
+                last = c
+            arr = " ".join("(%s) %d" % (x.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)").decode("latin-1"), R.choice([-12, -30, 8, 15])) for x in pieces)
+            ops.append("[%s] TJ T*" % arr)
+        elif k == 1:  # one hex string
+            ops.append("<%s> Tj T*" % b.hex().upper())
+        else:
+            ops.append("(%s) Tj T*" % b.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)").decode("latin-1"))
+    ops.append("ET")
+    cb = zlib.compress("\n".join(ops).encode("latin-1"))
+    objs = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+            (b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(cb)) + cb + b"\nendstream",
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    if info:
+        objs.append("<< /Title <FEFF%s> /Producer (ScanDesk 4.1) >>" % info.encode("utf-16-be").hex().upper())
+    out = io.BytesIO()
+    out.write(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    offs = []
+    for i, o in enumerate(objs, 1):
+        offs.append(out.tell())
+        out.write(b"%d 0 obj\n" % i + (o if isinstance(o, bytes) else o.encode("latin-1")) + b"\nendobj\n")
+    x = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offs))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, b" /Info 6 0 R" if info else b"", x))
+    return out.getvalue()
+
+
+def docx_parts(body_paras, header_paras=(), table=None):
+    W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    def para(p):
+        return "<w:p><w:r><w:t xml:space=\"preserve\">%s</w:t></w:r></w:p>" % xesc(p)
+    body = "".join(para(p) for p in body_paras)
+    if table:
+        body += "<w:tbl>" + "".join("<w:tr>%s</w:tr>" % "".join("<w:tc><w:p><w:r><w:t>%s</w:t></w:r></w:p></w:tc>" % xesc(str(c)) for c in row) for row in table) + "</w:tbl>"
+    files = [("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/>'
+              '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'),
+             ("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>'),
+             ("word/document.xml", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document %s><w:body>%s</w:body></w:document>' % (W, body))]
+    if header_paras:
+        files.append(("word/header1.xml", '<?xml version="1.0"?><w:hdr %s>%s</w:hdr>' % (W, "".join(para(p) for p in header_paras))))
+    return zipped(files)
+
+
+def flowed(text, width=40):
+    """format=flowed: long lines cut at spaces, each soft break a trailing space."""
+    out = []
+    for ln in text.split("\n"):
+        while len(ln) > width and " " in ln[10:width]:
+            k = ln.rfind(" ", 10, width)
+            out.append(ln[:k + 1])
+            ln = ln[k + 1:]
+        out.append(ln)
+    return "\r\n".join(out)
+
+
+def p_more():
+    """Further shapes: PDF TJ/hex text, DOCX tables and headers, flowed text, RFC 2047
+    subjects split across words, uuencode, nested forwards, greetings to the patient."""
+    org = pick(ORGS)
+    f, l, fem = who()
+    d, c, dr = dob(), pick(COND), pick(DRUGS)
+    lbl, mv = mrn_shape()
+    k = R.randrange(12)
+    t = ["date_of_birth"]
+    atts = []
+    text = pick(["Please see attached.", "Attached.", "For your review."])
+    shape = R.choice(["plain", "alt"])
+    if k == 0:
+        atts = [att_part(pdf_tj(["DISCHARGE SUMMARY", "Patient: %s %s" % (f, l), "Date of Birth: %s" % date_en(d), "%s %s" % (lbl, mv), "Diagnosis: %s" % c, "Medications: %s" % dr]), "application/pdf", "DS_%d.pdf" % R.randint(1, 999))]
+        t += ["person_name", "mrn"]
+        why = "PDF with TJ arrays and hex strings"
+    elif k == 1:
+        atts = [att_part(pdf_tj(["Scanned document", "Page 1 of 1"], info="%s %s DOB %s %s" % (f, l, date_en(d), c)), "application/pdf", "scan.pdf")]
+        why = "PDF whose UTF-16 Title names the patient"
+    elif k == 2:
+        tb = [["Patient", "%s %s" % (f, l)], ["DOB", date_en(d)], [lbl.rstrip(": -"), mv], ["Diagnosis", c]]
+        atts = [att_part(docx_parts(["Referral form", "Please complete below."], table=tb), "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "referral.docx")]
+        t += ["person_name", "mrn"]
+        why = "DOCX table of key/value cells"
+    elif k == 3:
+        atts = [att_part(docx_parts(["Thank you for seeing this patient with %s, now on %s." % (c, dr)], header_paras=["%s %s   DOB: %s" % (f, l, date_en(d))]), "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "letter.docx")]
+        why = "DOCX whose page header names the patient"
+    elif k == 4:
+        body = "Patient: %s %s, Date of birth: %s, was seen today with %s and started on %s; please arrange follow-up." % (f, l, date_en(d), c, dr)
+        core = ('Content-Type: text/plain; charset="utf-8"; format=flowed\r\nContent-Transfer-Encoding: 8bit\r\n', flowed(body + signature(org).replace("\r\n", "\n"), R.choice([30, 38, 45])))
+        return message(org, "Follow-up", core), "patient", "phi", ["date_of_birth", "person_name"], "format=flowed body"
+    elif k == 5:
+        subj = "%s %s DOB %s - %s" % (f, l, date_en(d), c)
+        enc = "".join("=%02X" % b if b > 126 or chr(b) in "?=_ " else chr(b) for b in subj.encode())
+        enc = enc.replace("=20", "_")
+        cut = len(enc) // 2
+        while enc[cut - 1] == "=" or enc[cut - 2] == "=":
+            cut -= 1
+        extra = "X-Priority: 1\r\n"
+        raw = message(org, "x", text_body("See subject, please call back." + signature(org)), extra_hdr=extra).decode()
+        raw = raw.replace("Subject: x\r\n", "Subject: =?utf-8?Q?%s?=\r\n =?utf-8?Q?%s?=\r\n" % (enc[:cut], enc[cut:]), 1)
+        return raw.encode(), "patient", "phi", ["date_of_birth"], "RFC 2047 Q subject split over two encoded words"
+    elif k == 6:
+        note = "Patient: %s %s\nDOB: %s\nAssessment: %s\n" % (f, l, date_en(d), c)
+        import binascii
+        data = note.encode()
+        uu = "begin 644 note.txt\n" + "".join(binascii.b2a_uu(data[i:i + 45]).decode() for i in range(0, len(data), 45)) + "`\nend\n"
+        text = "Note below (uuencoded by the old system):\n\n" + uu
+        t.append("person_name")
+        why = "uuencoded note in the body"
+    elif k == 7:
+        inner = wrap(org, "Patient %s" % l, "Patient: %s %s\nDOB: %s\nProblem: %s" % (f, l, date_en(d), c), shape="plain")
+        mid = message(org, "Fwd: Patient %s" % l, multipart("mixed", [text_body("FYI"), ("Content-Type: message/rfc822\r\n", inner.decode("utf-8", "replace"))]))
+        core = multipart("mixed", [text_body("Forwarding again." + signature(org)), ("Content-Type: message/rfc822\r\n", mid.decode("utf-8", "replace"))])
+        return message(org, "Fwd: Fwd: Patient %s" % l, core), "patient", "phi", ["date_of_birth", "person_name"], "message/rfc822 inside message/rfc822"
+    elif k == 8:
+        g = pick(["Hello %s %s," % (f, l), "Good morning %s %s," % (f, l), "Dear %s %s," % ("Ms" if fem else "Mr", l), "Hi %s %s," % (f, l)])
+        text = "%s\n\nYour biopsy results are back and confirm %s. We would like to start %s next week. Please call the clinic to book.\n\nAddress on file: %d Orchard Row, Nashua, NH 03060" % (g, c, dr, R.randint(2, 999))
+        t = ["person_name"]
+        why = "greeting to the patient with results, no DOB"
+    elif k == 9:
+        text = "<html><body><table><tr><td><b>Pat</b><b>ient</b>:</td><td><span>%s</span> <span>%s</span></td></tr><tr><td>D<span>OB</span>:</td><td>%s</td></tr><tr><td>Dx:</td><td>%s</td></tr></table></body></html>" % (xesc(f), xesc(l), date_en(d), xesc(c))
+        core = text_body(text, "html")
+        return message(org, "Today's patient", core), "patient", "phi", ["date_of_birth"], "HTML table whose labels are split by inline tags"
+    elif k == 10:
+        cda = ccda_doc(f, l, d, "%09d" % R.randint(0, 10 ** 9), fem, c)
+        dr_json = {"resourceType": "DocumentReference", "status": "current", "type": {"text": "Summary of care"},
+                   "content": [{"attachment": {"contentType": "application/hl7-cda+xml", "data": base64.b64encode(cda.encode()).decode()}}]}
+        atts = [att_part(json.dumps(dr_json).encode(), "application/json", "docref.json")]
+        return wrap(org, "DocumentReference", text, atts=atts, shape="plain"), "ccda", "phi", ["ccda"], "C-CDA base64 inside a FHIR DocumentReference"
+    else:
+        m = hl7_msg(f, l, d, "%d" % R.randint(10 ** 5, 10 ** 8))
+        h = "<html><body><p>Error in feed:</p><p>" + "<br>\n".join(xesc(x) for x in m.strip("\r").split("\r")) + "</p></body></html>"
+        return message(org, "Feed error", text_body(h, "html")), "hl7v2", "phi", ["hl7v2"], "HL7 pasted in HTML with <br> and entities"
+    return wrap(org, pick(["Patient", "Records", "Documents"]), text, atts=atts, shape=shape), "patient", "phi", t, why
+
+
+def clean_more():
+    org = pick(ORGS)
+    k = R.randrange(12)
+    atts = []
+    st = pick(STAFF)
+    stn = ("%s %s %s" % st).strip()
+    if k == 0:
+        s, b = "Intake form template", ("NEW PATIENT INTAKE\n\nPatient Name: ______________________\nDate of Birth: ____/____/______\nMRN: __________\n"
+                                        "Reason for visit: ______________\nAllergies: ______________\n\nPlease print this form for the front desk.")
+    elif k == 1:
+        s, b = "Template for referral letters", ("Dear Dr. [LAST NAME],\n\nRe: [Patient Name] (DOB [MM/DD/YYYY])\n\nThank you for seeing [him/her] for [diagnosis]. "
+                                                 "Replace the bracketed fields before sending; never e-mail the completed letter unencrypted.")
+    elif k == 2:
+        s, b = "Thank you for your gift", ("Dear %s %s,\n\nThank you for your generous gift to the Cancer Research Fund. Your support helps patients "
+                                           "with breast cancer and leukemia in our community. A tax receipt is attached." % (pick(GIVEN_F), pick(FAMILY)))
+    elif k == 3:
+        s, b = "Minutes - diabetes program", ("Present: %s; %s %s, RN; %s %s, PharmD.\nDiscussed: insulin pump training, foot exam rates (82%%), "
+                                              "hypoglycemia protocol. Next meeting %s." % (stn, pick(GIVEN_F), pick(FAMILY), pick(GIVEN_M), pick(FAMILY), date_en(datetime.date(2027, 1, R.randint(1, 28)))))
+    elif k == 4:
+        s, b = "Patient education: foot care", ("Dear Patient,\n\nIf you have diabetes, check your feet every day for cuts, blisters or redness. "
+                                                "Wear comfortable shoes and see your doctor if a sore does not heal. Call us at %s with questions." % phone())
+    elif k == 5:
+        rows = "".join("<tr><td>%s</td><td>%d</td><td>%d</td></tr>" % (g, R.randint(50, 900), R.randint(5, 120)) for g in ["18-39", "40-64", "65-89", "90+"])
+        b = "<html><body><p>Diabetes registry by age group (no identifiers):</p><table><tr><th>Age</th><th>Patients</th><th>HbA1c &gt; 9</th></tr>%s</table></body></html>" % rows
+        return message(org, "Registry summary", text_body(b, "html")), "hardneg", "clean", [], "clean more kind 5"
+    elif k == 6:
+        s, b = "W-9 for our clinic", ("Attached is our W-9.\nLegal name: %s LLC\nTax ID (EIN): %02d-%07d\nRemit to: PO Box %d\nVendor number: V%06d" % (org[0], R.randint(10, 99), R.randint(0, 9999999), R.randint(100, 9999), R.randint(0, 999999)))
+    elif k == 7:
+        s, b = "In memoriam", ("We are sad to share that Dr. %s %s (1941-2026), who led our cardiology department for 30 years, passed away last week. "
+                               "A memorial will be held on %s." % (pick(GIVEN_M), pick(FAMILY), date_en(datetime.date(2026, 12, R.randint(1, 28)))))
+    elif k == 8:
+        s, b = "Interface test plan", ("Test messages for the new ADT feed must use the test patient only:\n"
+                                       "PID segment fields: PID-3 medical record number, PID-5 name (LAST^FIRST), PID-7 date of birth (YYYYMMDD).\n"
+                                       "Expected ACK: MSA|AA|<control id>. Go-live %s." % date_en(datetime.date(2027, 2, R.randint(1, 28))))
+    elif k == 9:
+        s, b = "Claim status report", ("Weekly claim status: 412 claims submitted, 37 denied (CO-16 missing info, CO-97 bundled). "
+                                       "Top denial codes: CO-16, CO-45, PR-1. Claim batch 2026-11-%02d-0%d processed." % (R.randint(1, 28), R.randint(1, 9)))
+    elif k == 10:
+        s, b = "Equipment inventory", ("Infusion pumps: model 8015, S/N 12%07d, 12%07d; asset tags A-0%05d, A-0%05d. "
+                                       "Defibrillator serial %d-%02d-%04d due for battery on %s." % (R.randint(0, 10 ** 7), R.randint(0, 10 ** 7), R.randint(0, 99999), R.randint(0, 99999), R.randint(100, 899), R.randint(10, 99), R.randint(1000, 9999), date_en(datetime.date(2027, 3, R.randint(1, 28)))))
+    else:
+        s, b = "Unit update", ("Unit No. 4 West reopens Monday after renovation; unit number 41%03d in the bed board now maps to 4W. "
+                               "Staff parking permit 88%04d. Flu clinic on the unit Friday." % (R.randint(0, 999), R.randint(0, 9999)))
+    stratum = "lookalike" if k in (0, 1, 6, 8, 9, 10, 11) else "hardneg"
+    return wrap(org, s, b, atts=atts), stratum, "clean", [], "clean more kind %d" % k
 
 
 # ---------------------------------------------------------------- PII makers
@@ -905,8 +1095,8 @@ def main():
     ap.add_argument("--n", type=int, default=400)
     a = ap.parse_args()
     R = random.Random(a.seed)
-    makers = [(p_referral, 0.17), (p_foreign, 0.09), (p_attach, 0.12), (p_body_enc, 0.04), (p_hl7, 0.07), (p_fhir, 0.05),
-              (p_ccda, 0.04), (p_dicom, 0.04), (pii, 0.10), (clean, 0.28)]
+    makers = [(p_referral, 0.14), (p_foreign, 0.08), (p_attach, 0.10), (p_body_enc, 0.03), (p_more, 0.10), (p_hl7, 0.06),
+              (p_fhir, 0.04), (p_ccda, 0.03), (p_dicom, 0.03), (pii, 0.09), (clean, 0.20), (clean_more, 0.10)]
     os.makedirs(a.outdir, exist_ok=True)
     rows = []
     for i in range(a.n):
