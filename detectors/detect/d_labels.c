@@ -10,6 +10,9 @@
  * (lower case, accents to their ASCII base, punctuation to one space), so
  * "né(e) le" is "ne e le" and "N° de dossier" is "n de dossier". A "unit"
  * label only counts as a record number with a patient near (d_kv.c).
+ * Greetings ("Good morning", "Bonjour", "Sehr geehrte") work like "Dear":
+ * the name after them is medium only with health words addressed to the
+ * reader (d_name.c).
  */
 #include "det.h"
 
@@ -42,6 +45,14 @@ static const struct {
 	{ "name des patienten", K_PATIENT | K_NAMELBL, 0 }, { "nome do paciente", K_PATIENT | K_NAMELBL, 0 },
 	{ "nome da paciente", K_PATIENT | K_NAMELBL, 0 }, { "nom", K_NAMELBL, TF_REQ_COLON },
 	{ "nome", K_NAMELBL, TF_REQ_COLON },
+	/* greetings before the reader's name */
+	{ "good morning", K_NAMELBL | K_GREET, 0 }, { "good afternoon", K_NAMELBL | K_GREET, 0 },
+	{ "good evening", K_NAMELBL | K_GREET, 0 }, { "bonjour", K_NAMELBL | K_GREET, 0 },
+	{ "cher", K_NAMELBL | K_GREET, 0 }, { "chere", K_NAMELBL | K_GREET, 0 },
+	{ "liebe", K_NAMELBL | K_GREET, 0 }, { "lieber", K_NAMELBL | K_GREET, 0 },
+	{ "sehr geehrte", K_NAMELBL | K_GREET, 0 }, { "sehr geehrter", K_NAMELBL | K_GREET, 0 },
+	{ "prezado", K_NAMELBL | K_GREET, 0 }, { "prezada", K_NAMELBL | K_GREET, 0 },
+	{ "ola", K_NAMELBL | K_GREET, 0 },
 };
 
 int labels_extra_add(struct term_table *tt)

@@ -223,9 +223,40 @@ static int you_health(const unsigned char *t, size_t e, size_t lim)
 	return 0;
 }
 
+/* A health word that names an organisation or a campaign ("Cancer Research
+ * Fund", "Diabetes Association", "Heart Month"): no one's health. */
+static int org_after(const unsigned char *t, size_t n, size_t e)
+{
+	static const char *const w[] = { "research", "fund", "foundation", "society", "association",
+		                         "awareness", "institute", "alliance", "walk", "month", "charity",
+		                         "league", "council", "appeal", "gala", "run", NULL };
+	size_t k = e, s, i;
+
+	while (k < n && t[k] == ' ')
+		k++;
+	s = k;
+	while (k < n && IS_ALPHA(t[k]))
+		k++;
+	for (i = 0; w[i]; i++)
+		if (strlen(w[i]) == k - s && !strncasecmp((const char *)t + s, w[i], k - s))
+			return 1;
+	return 0;
+}
+
+/* Words between [a, b): "your recent diagnosis" has one before the term. */
+static size_t words_between(const unsigned char *t, size_t a, size_t b)
+{
+	size_t k, w = 0;
+
+	for (k = a; k < b; k++)
+		if (IS_ALPHA(t[k]) && (k == a || !IS_ALPHA(t[k - 1])))
+			w++;
+	return w;
+}
+
 /* Health words addressed to the reader ("you were treated for", "your
  * diagnosis") within span bytes after a: a letter to a patient, not a
- * newsletter that mentions illnesses. */
+ * newsletter that mentions illnesses, nor "your gift to the Cancer Fund". */
 static unsigned health_to_you(const struct det_seg *ds, size_t a, size_t span)
 {
 	const unsigned char *t = ds->t;
@@ -239,7 +270,7 @@ static unsigned health_to_you(const struct det_seg *ds, size_t a, size_t span)
 			continue;
 		if (h->start > a + span)
 			break;
-		if (!(h->cats & K_HEALTH))
+		if (!(h->cats & K_HEALTH) || org_after(t, ds->n, h->end))
 			continue;
 		lo = h->start > 28 ? h->start - 28 : 0;
 		if (lo < a)
@@ -249,7 +280,7 @@ static unsigned health_to_you(const struct det_seg *ds, size_t a, size_t span)
 				continue;
 			/* your, "you were/have/had ..."; Spanish su, sus, usted */
 			if (((t[k] | 0x20) == 'y' && (t[k + 1] | 0x20) == 'o' && (t[k + 2] | 0x20) == 'u' &&
-			     you_health(t, k + 3, h->start)) ||
+			     you_health(t, k + 3, h->start) && words_between(t, k + 3, h->start) <= 4) ||
 			    ((t[k] | 0x20) == 's' && (t[k + 1] | 0x20) == 'u' &&
 			     (t[k + 2] == ' ' || ((t[k + 2] | 0x20) == 's' && k + 3 < h->start && t[k + 3] == ' '))) ||
 			    (k + 5 <= h->start && !strncasecmp((const char *)t + k, "usted", 5))) {
@@ -279,7 +310,8 @@ static void one(struct det_seg *ds, const struct kw_hit *h)
 	}
 	while (k < ds->n && t[k] == ' ')
 		k++;
-	colon = k < ds->n && (t[k] == ':' || t[k] == '-');
+	/* "Patient: Jane Roe", "Patient - Jane Roe", a table's "Patient<TAB>Jane Roe" */
+	colon = k < ds->n && (t[k] == ':' || t[k] == '-' || t[k] == '\t');
 	/* "the patient, Jane Roe, was admitted": a name set off by commas */
 	if (patient && !colon && k + 2 < ds->n && t[k] == ',' && t[k + 1] == ' ') {
 		words = name_after(ds, k + 1, &a, &b, &titled);
@@ -306,7 +338,9 @@ static void one(struct det_seg *ds, const struct kw_hit *h)
 	} else if (dear) {
 		c = health_to_you(ds, b, 600) >= 1 ? PHI_CONF_MEDIUM : PHI_CONF_LOW;
 	} else {
-		c = (ctx_near(ds, a, b, 200, 200) & (K_DOB | K_MRN)) || ds->clinical ||
+		/* in a clinical document only when it names a patient: "name:" in
+		 * a FHIR bundle of practitioners and organizations is staff's */
+		c = (ctx_near(ds, a, b, 200, 200) & (K_DOB | K_MRN)) || ds->clinical_named ||
 		            health_to_you(ds, b, 300) >= 1
 		        ? PHI_CONF_MEDIUM
 		        : PHI_CONF_LOW;

@@ -122,6 +122,7 @@ struct det_seg {
 	size_t ncands, capcands;
 	uint32_t allcats;                  /* union of hit categories in this segment */
 	int clinical;                      /* segment of a clinical format/field */
+	int clinical_named;                /* ... of a part with patient fields (HL7 PID, FHIR Patient ...) */
 	int oom;                           /* hit array could not grow */
 	unsigned *medterms;                /* borrowed: medical_term findings so far in the message */
 	int *msg_health;                   /* borrowed: message has health words */

@@ -321,6 +321,14 @@ int detect_run(struct phi_scan *s)
 		if (!pmark)
 			return PHI_ENOMEM;
 	}
+	/* which parts are clinical documents with patient fields, before any
+	 * text is read: a name label in such a part names the patient */
+	for (i = 0; i < d->nsegs; i++) {
+		const struct phi_segment *g = &d->segs[i];
+		if (clinical_format(g->format) && patient_field(g->field) && g->part >= 0 &&
+		    (size_t)g->part < np)
+			pmark[g->part] = (unsigned char)(g->format + 1);
+	}
 	for (i = 0; i < d->nsegs; i++) {
 		const struct phi_segment *g = &d->segs[i];
 
@@ -334,9 +342,7 @@ int detect_run(struct phi_scan *s)
 		ds.t = g->text;
 		ds.n = g->len;
 		ds.clinical = clinical_format(g->format) || g->field == PHI_F_CLINICAL;
-		if (clinical_format(g->format) && patient_field(g->field) && g->part >= 0 &&
-		    (size_t)g->part < np)
-			pmark[g->part] = (unsigned char)(g->format + 1);
+		ds.clinical_named = ds.clinical && g->part >= 0 && (size_t)g->part < np && pmark[g->part];
 		ds.nhits = 0;
 		ds.allcats = 0;
 		if (g->field != PHI_F_NONE)

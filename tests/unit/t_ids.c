@@ -128,6 +128,11 @@ static const struct {
 	{ "health words of a French letter", "son insuffisance cardiaque", PHI_T_MEDICAL_TERM, L, 1 },
 	{ "health words of a German letter", "bei bekannter Herzinsuffizienz", PHI_T_MEDICAL_TERM, L, 1 },
 	{ "health words of a Portuguese letter", "com insufici\xc3\xaancia renal", PHI_T_MEDICAL_TERM, L, 1 },
+	/* names: greetings, table cells, the reader's health or a charity's */
+	{ "name after Good morning with the reader's results", "Good morning Rainer Iwanowski,\n\nYour biopsy results are back and confirm urinary tract infection.", PHI_T_PERSON_NAME, M, 1 },
+	{ "name after Patient<TAB> in a table row", "Patient\tCoralie Whitcombe\t\nDiagnosis\tasthma\t\n", PHI_T_PERSON_NAME, M, 1 },
+	{ "dear donor of a cancer fund is no patient", "Dear Folasade Oberholzer,\n\nThank you for your generous gift to the Cancer Research Fund. A tax receipt is attached.", PHI_T_PERSON_NAME, M, 0 },
+	{ "dear reader of a charity walk is no patient", "Dear Anselm Brightwater,\nJoin your colleagues at the Diabetes Walk on Sunday.", PHI_T_PERSON_NAME, M, 0 },
 	/* record numbers under other labels */
 	{ "mrn after Hospital Number", "Hospital Number: A8412081", PHI_T_MRN, H, 1 },
 	{ "mrn after Hosp No.", "Hosp No. B9993667", PHI_T_MRN, H, 1 },
@@ -149,6 +154,43 @@ static struct phi_scan *scan_cell(const char *hdr, const char *val)
 	detect_run(s);
 	score_verdict(s);
 	return s;
+}
+
+struct seg {
+	enum phi_field f;
+	const char *name, *text;
+};
+
+/* Segments of one part of format fmt. */
+static struct phi_scan *scan_part(enum phi_format fmt, const struct seg *segs, size_t nseg)
+{
+	struct phi_scan *s = phi_scan_new(eng, NULL, NULL, NULL);
+	int part = doc_add_part(&s->doc, -1, "application/fhir+json", NULL, fmt, 100, 0);
+	size_t i;
+
+	for (i = 0; i < nseg; i++)
+		doc_add_text(&s->doc, part, segs[i].f, segs[i].name, (const unsigned char *)segs[i].text,
+		             strlen(segs[i].text), 0);
+	detect_run(s);
+	score_verdict(s);
+	return s;
+}
+
+/* A name label in a clinical document counts only when the document names a patient. */
+static void clinical_names(void)
+{
+	static const struct seg staff[] = { { PHI_F_NONE, NULL, "name: Northgate Orthopedics\nfamily: Wasik\nPiotr\n" } };
+	static const struct seg pat[] = { { PHI_F_NONE, NULL, "name: Northgate Orthopedics\n" },
+		                          { PHI_F_PATIENT_NAME, "Patient.name", "Zed Quux" } };
+	struct phi_scan *s = scan_part(PHI_FMT_FHIR, staff, 1);
+
+	T_EQ_INT(finding_has(s, PHI_T_PERSON_NAME, PHI_CONF_MEDIUM), 0,
+	         "name label in a FHIR bundle without a patient stays low");
+	T_OK(s->verdict != PHI_VERDICT_PHI, "FHIR bundle of practitioners is not phi");
+	phi_scan_free(s);
+	s = scan_part(PHI_FMT_FHIR, pat, 2);
+	T_OK(s->verdict == PHI_VERDICT_PHI, "FHIR bundle with a Patient name is phi");
+	phi_scan_free(s);
 }
 
 static void cells(void)
@@ -191,6 +233,7 @@ int main(void)
 		phi_scan_free(s);
 	}
 	cells();
+	clinical_names();
 	T_OK(cs_luhn("79927398713", 11), "luhn accepts the textbook number");
 	T_OK(!cs_luhn("79927398710", 11), "luhn rejects a changed check digit");
 	T_OK(cs_npi("1234567893"), "npi check accepts 1234567893");
