@@ -1,7 +1,8 @@
 /*
  * x_ooxml.c - text of office XML members (see ooxml.h): WordprocessingML
  * and DrawingML runs joined without spaces inside a paragraph (a word split
- * across runs stays one word), w:p/a:p -> newline, w:br/w:cr -> newline,
+ * across runs stays one word), w:p/a:p -> newline (a space inside a table
+ * cell: a row is one line, its cells ended by tabs), w:br/w:cr -> newline,
  * w:tab -> tab (not the tab stops of w:tabs), field codes (w:instrText)
  * dropped, tracked deletions (w:delText) kept; SpreadsheetML rows with
  * cells joined by tabs (gaps in the column letters keep their tabs, so the
@@ -139,7 +140,7 @@ int ooxml_text(struct ooxml_ctx *z, const unsigned char *x, size_t n, enum ooxml
 	struct xml_reader r;
 	struct phi_buf a, cell;
 	enum xml_tok t;
-	unsigned in_t = 0, in_tabs = 0, in_p = 0, in_cell = 0, in_v = 0, in_instr = 0;
+	unsigned in_t = 0, in_tabs = 0, in_p = 0, in_cell = 0, in_v = 0, in_instr = 0, in_tc = 0;
 	int shared = 0;
 	long cell_col = -1, last_col = -1;
 	unsigned row = 0;
@@ -231,6 +232,8 @@ int ooxml_text(struct ooxml_ctx *z, const unsigned char *x, size_t n, enum ooxml
 					rc = put(out, "\t", 1);
 				else if (xml_is(&r, "br") || xml_is(&r, "cr"))
 					rc = put(out, "\n", 1);
+				else if (xml_is(&r, "tc") && !r.self_closing)
+					in_tc++;
 			} else if (t == XML_CLOSE) {
 				if (xml_is(&r, "t") || xml_is(&r, "delText"))
 					in_t = 0;
@@ -239,6 +242,15 @@ int ooxml_text(struct ooxml_ctx *z, const unsigned char *x, size_t n, enum ooxml
 				else if (xml_is(&r, "tabs"))
 					in_tabs = 0;
 				else if (xml_is(&r, "p"))
+					/* a table row is one line, its cells split by tabs
+					 * ("Patient<TAB>Jane Roe"), as a sheet's row */
+					rc = put(out, in_tc ? " " : "\n", 1);
+				else if (xml_is(&r, "tc") && in_tc) {
+					in_tc--;
+					if (out->len && out->data[out->len - 1] == ' ')
+						out->len--;
+					rc = put(out, "\t", 1);
+				} else if (xml_is(&r, "tr"))
 					rc = put(out, "\n", 1);
 			} else if (t == XML_TEXT && in_t && !in_instr) {
 				rc = put(out, r.text.data, r.text.len);

@@ -403,6 +403,26 @@ int main(void)
 	phi_scan_free(s);
 	free(z.p);
 
+	/* DOCX table: a row is one line, cells end with tabs, paragraphs in a cell joined by a space */
+	{
+		static const char tbl[] =
+			"<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>"
+			"<w:p><w:r><w:t>Form</w:t></w:r></w:p><w:tbl>"
+			"<w:tr><w:tc><w:p><w:r><w:t>Patient</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>Zed</w:t></w:r></w:p>"
+			"<w:p><w:r><w:t>Quux</w:t></w:r></w:p></w:tc></w:tr>"
+			"<w:tr><w:tc><w:p><w:r><w:t>DOB</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>1980-02-03</w:t></w:r></w:p></w:tc></w:tr>"
+			"</w:tbl><w:p><w:r><w:t>End</w:t></w:r></w:p></w:body></w:document>";
+		memset(&z, 0, sizeof z);
+		zb_add(&z, "[Content_Types].xml", "<Types/>", 8, 8, 0);
+		zb_add(&z, "word/document.xml", tbl, sizeof tbl - 1, 8, 0);
+		zb_finish(&z);
+		s = scan_zip(z.p, z.n, &lim, &rc);
+		T_OK(strcmp(part_text(s, 0), "Form\nPatient\tZed Quux\t\nDOB\t1980-02-03\t\nEnd\n") == 0,
+		     "docx table: row on one line, cells split by tabs");
+		phi_scan_free(s);
+		free(z.p);
+	}
+
 	/* XLSX: shared strings, inline strings, column gaps */
 	memset(&z, 0, sizeof z);
 	zb_add(&z, "xl/workbook.xml", "<workbook/>", 11, 8, 0);
