@@ -133,7 +133,7 @@ static int text_or_hl7(struct phi_doc *d, int part, const unsigned char *p, size
 {
 	size_t i = 0;
 
-	while (i < n && i < 256 && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+	while (i < n && i < 256 && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n' || p[i] == 0x0B))
 		i++;
 	/* "MSH|", or MSH with another field separator (x_hl7_sniff checks it) */
 	if (n - i >= 4 && (memcmp(p + i, "MSH", 3) == 0 || memcmp(p + i, "FHS", 3) == 0 ||

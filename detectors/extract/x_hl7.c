@@ -98,8 +98,8 @@ static size_t hl7_find(const unsigned char *p, size_t n, size_t window)
 		}
 		if (bol) {
 			size_t j = i;
-			/* leading blanks, a BOM, and e-mail quoting "> " */
-			while (j < n && (p[j] == ' ' || p[j] == '\t' || p[j] == '>'))
+			/* leading blanks, MLLP's start block (VT), a BOM, and e-mail quoting "> " */
+			while (j < n && (p[j] == ' ' || p[j] == '\t' || p[j] == '>' || p[j] == 0x0B))
 				j++;
 			if (n - j >= 3 && p[j] == 0xEF && p[j + 1] == 0xBB && p[j + 2] == 0xBF)
 				j += 3;
@@ -720,7 +720,7 @@ int x_hl7_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 		if (pos < n && p[pos] == '\n')
 			pos++;
 		lead = ls;
-		while (lead < le && (p[lead] == ' ' || p[lead] == '\t' || p[lead] == '>'))
+		while (lead < le && (p[lead] == ' ' || p[lead] == '\t' || p[lead] == '>' || p[lead] == 0x0B))
 			lead++;
 		if (le - lead >= 3 && p[lead] == 0xEF && p[lead + 1] == 0xBB && p[lead + 2] == 0xBF)
 			lead += 3;

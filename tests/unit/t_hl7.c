@@ -185,6 +185,14 @@ static void test_other_fs(void)
 	T_OK(has(s, "PID-5", PHI_F_PATIENT_NAME, "JOHN DOE"), "'!' separator in an FHS/BHS batch");
 	phi_scan_free(s);
 	T_OK(x_hl7_sniff((const unsigned char *)m, sizeof m - 1), "sniff accepts another field separator");
+	{
+		/* MLLP framing: VT before MSH, FS CR after the last segment */
+		static const char mllp[] = "\x0bMSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|2.5\rPID|1||Q77^^^H^MR||ROE^ANN||19700101\r\x1c\r";
+		T_OK(x_hl7_sniff((const unsigned char *)mllp, sizeof mllp - 1), "sniff accepts MLLP framing");
+		s = run(mllp, sizeof mllp - 1);
+		T_OK(has(s, "PID-5", PHI_F_PATIENT_NAME, "ANN ROE"), "MLLP-framed message: PID-5 read");
+		phi_scan_free(s);
+	}
 	T_OK(!x_hl7_sniff((const unsigned char *)prose, sizeof prose - 1), "sniff rejects MSH# in prose");
 }
 
