@@ -9,6 +9,12 @@
  * longest phrase wins. The hits (position and K_* categories) are what every
  * detector asks about: "is there an SSN label within 80 bytes before this?"
  *
+ * Speed (make bench, "scan ordinary"): word boundaries come from bit masks
+ * of 64 bytes at a time (SSE2), a word of ASCII letters and digits is
+ * lower-cased and hashed from two 8-byte loads, and a 128 KB Bloom filter
+ * of the table's hashes answers for most words before the table of several
+ * megabytes is touched. It finds what the byte-at-a-time version found.
+ *
  * The identifier labels are built in. Health words come from the *.txt files
  * of terms_dir (one term per line, lower case, '#' comments) or, without a
  * directory, from the short built-in list below. The table is built once and
@@ -189,20 +195,195 @@ static const struct {
 	{ "suite", K_STREET, 0 }, { "apt", K_STREET, 0 },
 };
 
-static uint64_t fnv_byte(uint64_t h, unsigned char c)
+/*
+ * Phrase hashes. A word is hashed in its canonical form: ASCII lower case,
+ * a Latin-1 letter (0xC3 xx) as its ASCII base, a Latin Extended-A letter
+ * as its two bytes, which is how norm_phrase writes terms. The canonical
+ * bytes of a word of at most WORD_MAX bytes are packed little-endian into
+ * four 64-bit words, zero-padded (no canonical byte is 0, so the padding
+ * is unambiguous), and mixed by one 64x64->128-bit multiply-fold per 16
+ * bytes; the words of a phrase are chained, each hash seeded with the hash
+ * of the words before it. A word of ASCII letters and digits is packed from
+ * the text by 8-byte loads (| 0x20 lower-cases letters and keeps digits; the
+ * bytes after the word are masked off): nothing is hashed byte by byte.
+ */
+#define WORD_MAX 32 /* longer words are never looked up */
+#define LC8 0x2020202020202020ull
+#define HP0 0xa0761d6478bd6400ull /* low byte 0: w[0] ^ HP0 is never 0 */
+#define HP1 0xe7037ed1a0b42800ull /* w[1] ^ HP1 neither (w[1] is 0 or has a low byte) */
+#define HP2 0x8ebc6af09c88c600ull
+#define HP3 0x589965cc75374c00ull
+
+static inline uint64_t mum(uint64_t a, uint64_t b)
 {
-	return (h ^ c) * 0x100000001b3ULL;
+#ifdef __SIZEOF_INT128__
+	unsigned __int128 r = (unsigned __int128)a * b;
+
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else
+	uint64_t h = (a ^ (b << 32 | b >> 32)) * 0x9E3779B97F4A7C15ull;
+
+	h ^= h >> 31;
+	h *= 0xD6E8FEB86659FD93ull;
+	return h ^ (h >> 32);
+#endif
 }
 
-#define FNV_INIT 0xcbf29ce484222325ULL
+static inline uint64_t load64(const unsigned char *p)
+{
+	uint64_t v;
 
+	memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+/* Hash of the packed canonical word w (len bytes), continuing a phrase
+ * whose words so far hash to seed (0 for a first word). */
+static inline uint64_t word_hash(uint64_t seed, const uint64_t w[4], size_t len)
+{
+	uint64_t h = mum(w[0] ^ seed ^ HP0, w[1] ^ HP1);
+
+	if (len > 16)
+		h = mum(h ^ w[2] ^ HP2, w[3] ^ HP3);
+	return h;
+}
+
+/* Byte k of the packed word. */
+static inline unsigned packed_byte(const uint64_t w[4], size_t k)
+{
+	return (unsigned)(w[k / 8] >> (8 * (k % 8))) & 0xFF;
+}
+
+/* The packed word without its last byte (len - 1 bytes). */
+static inline void packed_drop_last(uint64_t w[4], size_t len)
+{
+	w[(len - 1) / 8] &= ~(0xFFull << (8 * ((len - 1) % 8)));
+}
+
+static const uint64_t lomask[9] = {
+	0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF, 0xFFFFFFFFFFull, 0xFFFFFFFFFFFFull, 0xFFFFFFFFFFFFFFull, ~0ull
+};
+
+static __attribute__((noinline)) void pack_ascii_long(const unsigned char *t, size_t n, size_t i, size_t len,
+                                                       uint64_t w[4])
+{
+	size_t k;
+
+	w[0] = w[1] = w[2] = w[3] = 0;
+	for (k = 0; k * 8 < len; k++) {
+		size_t m = len - k * 8 < 8 ? len - k * 8 : 8;
+		uint64_t v;
+		if (n - i - k * 8 >= 8) {
+			v = load64(t + i + k * 8);
+		} else {
+			unsigned char b[8] = { 0 };
+			memcpy(b, t + i + k * 8, m);
+			v = load64(b);
+		}
+		w[k] = (v | LC8) & lomask[m];
+	}
+}
+
+/* The ASCII letters and digits t[i, i + len) (len 1..WORD_MAX, i + len <= n), packed. */
+static inline void pack_ascii(const unsigned char *t, size_t n, size_t i, size_t len, uint64_t w[4])
+{
+	if (len <= 16 && n - i >= 16) {
+		w[0] = (load64(t + i) | LC8) & lomask[len > 8 ? 8 : len];
+		w[1] = (load64(t + i + 8) | LC8) & lomask[len > 8 ? len - 8 : 0];
+		w[2] = w[3] = 0;
+		return;
+	}
+	pack_ascii_long(t, n, i, len, w);
+}
+
+/* Any word [i, j) of at most WORD_MAX bytes, canonical and packed; returns
+ * the canonical length (<= j - i). */
+static __attribute__((noinline)) size_t pack_word(const unsigned char *t, size_t i, size_t j, uint64_t w[4])
+{
+	unsigned char b[WORD_MAX] = { 0 };
+	size_t o = 0, k;
+
+	for (; i < j && o < WORD_MAX; i++) {
+		unsigned char c = t[i];
+		if (c == 0xC3 && i + 1 < j && u8_fold(t[i + 1]))
+			c = u8_fold(t[++i]);
+		else if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c + 32);
+		b[o++] = c;
+	}
+	for (k = 0; k < 4; k++)
+		w[k] = load64(b + 8 * k);
+	return o;
+}
+
+/* Hash of the canonical word p[0, len), continuing seed (terms_add's side). */
+static uint64_t hash_canon(uint64_t seed, const char *p, size_t len)
+{
+	uint64_t w[4], h;
+	size_t i;
+
+	if (len <= WORD_MAX) {
+		pack_word((const unsigned char *)p, 0, len, w);
+		return word_hash(seed, w, len);
+	}
+	/* never matched (the scanner skips such words); hashed apart from them */
+	h = seed ^ HP2 ^ len;
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)p[i]) * 0x100000001b3ULL;
+	return mum(h ^ HP3, HP1 | 1);
+}
+
+/* Hash of a normalised phrase (canonical words joined by one space). */
 static uint64_t hash_phrase(const char *p)
 {
-	uint64_t h = FNV_INIT;
+	uint64_t h = 0;
 
-	for (; *p; p++)
-		h = fnv_byte(h, (unsigned char)*p);
+	while (*p) {
+		size_t l = strcspn(p, " ");
+		h = hash_canon(h, p, l);
+		p += l;
+		if (*p == ' ')
+			p++;
+	}
 	return h ? h : 1;
+}
+
+/*
+ * The table: open addressing on the 64-bit hash key (never 0), half full
+ * at most. With conf/terms it has several megabytes, so a probe is a cache
+ * miss; before it, a Bloom filter of every key in the table (2 bits in
+ * one of 2^14 64-bit words, 128 KB, stored after the entries in the same
+ * allocation) turns
+ * away almost every hash that is not there: ordinary words, and the next
+ * word after a first word that starts no phrase with it.
+ */
+#define BLOOM_WORDS_LOG 14 /* 2^14 64-bit words: 128 KB */
+#define BLOOM_BYTES (((size_t)8) << BLOOM_WORDS_LOG)
+
+static inline uint64_t *bloom_of(const struct term_table *tt)
+{
+	return (uint64_t *)(void *)(tt->ent + tt->cap);
+}
+
+/* The two bits of hash h, both in one 64-bit word (one load a test). */
+static inline uint64_t bloom_bits(uint64_t h)
+{
+	return 1ull << ((h >> 20) & 63) | 1ull << ((h >> 26) & 63);
+}
+
+static inline void bloom_add(uint64_t *b, uint64_t h)
+{
+	b[h >> (64 - BLOOM_WORDS_LOG)] |= bloom_bits(h);
+}
+
+static inline int bloom_has(const uint64_t *b, uint64_t h)
+{
+	uint64_t m = bloom_bits(h);
+
+	return (b[h >> (64 - BLOOM_WORDS_LOG)] & m) == m;
 }
 
 static struct term_ent *slot(const struct term_table *tt, uint64_t h)
@@ -214,6 +395,18 @@ static struct term_ent *slot(const struct term_table *tt, uint64_t h)
 	return &tt->ent[i];
 }
 
+/* The entry of hash h (a phrase hash; 0 is looked up as 1), or NULL. */
+static inline const struct term_ent *lookup(const struct term_table *tt, uint64_t h)
+{
+	const struct term_ent *e;
+
+	h = h ? h : 1;
+	if (!bloom_has(bloom_of(tt), h))
+		return NULL;
+	e = slot(tt, h);
+	return e->h ? e : NULL;
+}
+
 static int grow(struct term_table *tt)
 {
 	struct term_table nt;
@@ -221,8 +414,10 @@ static int grow(struct term_table *tt)
 
 	nt.cap = tt->cap ? tt->cap * 2 : 1024;
 	nt.n = 0;
+	if (nt.cap > (SIZE_MAX - BLOOM_BYTES) / sizeof *nt.ent)
+		return PHI_ENOMEM;
 	memcpy(nt.filt, tt->filt, sizeof nt.filt);
-	nt.ent = calloc(nt.cap, sizeof *nt.ent);
+	nt.ent = calloc(1, nt.cap * sizeof *nt.ent + BLOOM_BYTES);
 	if (!nt.ent)
 		return PHI_ENOMEM;
 	for (i = 0; i < tt->cap; i++)
@@ -230,6 +425,8 @@ static int grow(struct term_table *tt)
 			*slot(&nt, tt->ent[i].h) = tt->ent[i];
 			nt.n++;
 		}
+	if (tt->ent)
+		memcpy(bloom_of(&nt), bloom_of(tt), BLOOM_BYTES);
 	free(tt->ent);
 	*tt = nt;
 	return PHI_OK;
@@ -245,10 +442,24 @@ static int put(struct term_table *tt, uint64_t h, uint32_t cats, uint32_t flags)
 	if (!e->h) {
 		e->h = h;
 		tt->n++;
+		bloom_add(bloom_of(tt), h);
 	}
 	e->cats |= cats;
 	e->flags |= flags;
 	return PHI_OK;
+}
+
+/* A prefix's entry also says which bytes the next word of its phrases can
+ * start with (its canonical first byte: a letter, a digit or other), in
+ * flag bits the TF_* flags do not use; the matcher tries to extend a phrase
+ * only over a word that starts so. */
+static inline uint32_t next_bit(unsigned c)
+{
+	if (c >= 'a' && c <= 'z')
+		return 1u << (4 + (c - 'a'));
+	if (c >= '0' && c <= '9')
+		return 1u << 30;
+	return 1u << 31;
 }
 
 /* Normalise a phrase: lower case, runs of non-alphanumerics -> one space. */
@@ -283,18 +494,24 @@ static size_t norm_phrase(const char *in, char *out, size_t cap)
 
 /* Filter bit of the word w[0..len), len >= 1; letters folded to lower case
  * by |0x20 (digits are unchanged by it). */
-static inline uint32_t filt_key(const unsigned char *w, size_t len)
+static inline uint32_t filt_mix(unsigned first, unsigned second, unsigned last, size_t len)
 {
-	uint32_t h = (uint32_t)(w[0] | 0x20) << 16 | (uint32_t)(len > 1 ? w[1] | 0x20 : 0) << 8 |
-	             (uint32_t)(w[len - 1] | 0x20);
+	uint32_t h = (uint32_t)(first | 0x20) << 16 | (uint32_t)(len > 1 ? second | 0x20 : 0) << 8 |
+	             (uint32_t)(last | 0x20);
 
 	h ^= (uint32_t)(len > 255 ? 255 : len) << 24;
 	return (h * 0x9E3779B1u) >> (32 - TERM_FILT_LOG);
 }
 
-static inline int filt_word(const struct term_table *tt, const unsigned char *w, size_t len)
+static inline uint32_t filt_key(const unsigned char *w, size_t len)
 {
-	uint32_t k = filt_key(w, len);
+	return filt_mix(w[0], len > 1 ? w[1] : 0, w[len - 1], len);
+}
+
+/* The filter bit of a packed canonical word (the same bit as filt_key of its bytes). */
+static inline int filt_packed(const struct term_table *tt, const uint64_t w[4], size_t len)
+{
+	uint32_t k = filt_mix(packed_byte(w, 0), packed_byte(w, 1), packed_byte(w, len - 1), len);
 
 	return (int)(tt->filt[k / 64] >> (k % 64) & 1u);
 }
@@ -321,7 +538,7 @@ int terms_add(struct term_table *tt, const char *phrase, uint32_t cats, uint32_t
 	for (i = 0; i < n; i++)
 		if (buf[i] == ' ') {
 			buf[i] = 0;
-			if (put(tt, hash_phrase(buf), 0, TF_PREFIX) != PHI_OK)
+			if (put(tt, hash_phrase(buf), 0, TF_PREFIX | next_bit((unsigned char)buf[i + 1])) != PHI_OK)
 				return PHI_ENOMEM;
 			buf[i] = ' ';
 		}
@@ -473,18 +690,24 @@ void terms_free(struct term_table *tt)
 	memset(tt->filt, 0, sizeof tt->filt);
 }
 
-static void push_hit(struct det_seg *ds, size_t a, size_t b, uint32_t cats)
+static __attribute__((noinline)) int hits_grow(struct det_seg *ds)
 {
-	if (ds->nhits == ds->caphits) {
-		size_t nc = ds->caphits ? ds->caphits * 2 : 64;
-		struct kw_hit *nh = realloc(ds->hits, nc * sizeof *nh);
-		if (!nh) {
-			ds->oom = 1;
-			return;
-		}
-		ds->hits = nh;
-		ds->caphits = nc;
+	size_t nc = ds->caphits ? ds->caphits * 2 : 64;
+	struct kw_hit *nh = realloc(ds->hits, nc * sizeof *nh);
+
+	if (!nh) {
+		ds->oom = 1;
+		return 0;
 	}
+	ds->hits = nh;
+	ds->caphits = nc;
+	return 1;
+}
+
+static inline __attribute__((always_inline)) void push_hit(struct det_seg *ds, size_t a, size_t b, uint32_t cats)
+{
+	if (ds->nhits == ds->caphits && !hits_grow(ds))
+		return;
 	ds->hits[ds->nhits].start = (uint32_t)a;
 	ds->hits[ds->nhits].end = (uint32_t)b;
 	ds->hits[ds->nhits].cats = cats;
@@ -492,48 +715,184 @@ static void push_hit(struct det_seg *ds, size_t a, size_t b, uint32_t cats)
 	ds->allcats |= cats;
 }
 
-/* Hash one word [i, j) lower-cased, continuing h; a Latin-1 accented
- * letter counts as its ASCII base, as norm_phrase wrote it. */
-static uint64_t hash_word(uint64_t h, const unsigned char *t, size_t i, size_t j)
+/* Where a word ends: 16 bytes at a time with SSE2 (a bit per byte: an
+ * ASCII letter or digit), else a byte at a time; both say the same. Loads
+ * never pass t + n: the last bytes of a segment go through a zero-padded
+ * copy (0 is neither). The inline part is the common case (the word ends
+ * within 16 bytes, not near the end of the segment). */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* Bit k: p[k] is an ASCII letter or digit; *dig the same for digits. */
+static inline unsigned vec_alnum(const unsigned char *p, unsigned *dig)
 {
-	for (; i < j; i++) {
-		unsigned char c = t[i];
-		if (c == 0xC3 && i + 1 < j && u8_fold(t[i + 1])) {
-			h = fnv_byte(h, u8_fold(t[++i]));
-			continue;
-		}
-		h = fnv_byte(h, (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	const __m128i d = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x50)), _mm_set1_epi8(-118));
+	const __m128i a = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8(0x1F)),
+	                                 _mm_set1_epi8(-102));
+
+	*dig = (unsigned)_mm_movemask_epi8(d);
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(d, a));
+}
+
+#else
+static inline unsigned vec_alnum(const unsigned char *p, unsigned *dig)
+{
+	unsigned m = 0, d = 0, k;
+
+	for (k = 0; k < 16; k++) {
+		m |= (unsigned)((det_cls[p[k]] & (DC_ALPHA | DC_DIGIT)) != 0) << k;
+		d |= (unsigned)((det_cls[p[k]] & DC_DIGIT) != 0) << k;
 	}
-	return h;
+	*dig = d;
+	return m;
+}
+
+#endif
+
+/* alnum_end past the first 16 bytes or near the end of the segment. */
+static __attribute__((noinline)) size_t alnum_end_long(const unsigned char *t, size_t n, size_t i, unsigned *dig)
+{
+	while (i < n) {
+		unsigned d, m;
+		if (n - i >= 16) {
+			m = ~vec_alnum(t + i, &d) & 0xFFFFu;
+		} else {
+			unsigned char b[16] = { 0 };
+			memcpy(b, t + i, n - i);
+			m = ~vec_alnum(b, &d) & 0xFFFFu;
+		}
+		if (m) {
+			unsigned k = (unsigned)__builtin_ctz(m);
+			*dig |= d & ((1u << k) - 1);
+			return i + k;
+		}
+		*dig |= d;
+		i += 16;
+	}
+	return i;
+}
+
+/* End of the run of ASCII letters and digits at i <= n (i itself when t[i]
+ * is none); *dig gets a bit set when the run holds a digit. */
+static inline size_t alnum_end(const unsigned char *t, size_t n, size_t i, unsigned *dig)
+{
+	if (n - i >= 16) {
+		unsigned d, m = ~vec_alnum(t + i, &d) & 0xFFFFu;
+		if (m) {
+			unsigned k = (unsigned)__builtin_ctz(m);
+			*dig |= d & ((1u << k) - 1);
+			return i + k;
+		}
+	}
+	return alnum_end_long(t, n, i, dig);
+}
+
+/* The word at j goes on with accented letters ("diagnóstico"). */
+static __attribute__((noinline)) size_t word_end_u8(const unsigned char *t, size_t n, size_t j, unsigned *dig,
+                                                    int *acc)
+{
+	while (j < n && (det_cls[t[j]] & DC_U8) && u8_letter(t, n, j)) {
+		*acc = 1;
+		j = alnum_end(t, n, j + 2, dig);
+	}
+	return j;
 }
 
 /* End of the word at i: letters, digits and accented letters. */
-static size_t word_end(const unsigned char *t, size_t n, size_t i, int *acc)
+static inline size_t word_end(const unsigned char *t, size_t n, size_t i, unsigned *dig, int *acc)
 {
-	for (;;) {
-		while (i < n && IS_ALNUM(t[i]))
-			i++;
-		if (i < n && u8_letter(t, n, i)) {
-			*acc = 1;
-			i += 2;
-			continue;
-		}
-		return i;
-	}
+	size_t j = alnum_end(t, n, i, dig);
+
+	if (j < n && (det_cls[t[j]] & DC_U8))
+		j = word_end_u8(t, n, j, dig, acc);
+	return j;
 }
 
-/* The folded lower-case form of [i, j) in out (cap >= 34) for the filter; returns its length. */
-static size_t fold_word(const unsigned char *t, size_t i, size_t j, unsigned char *out)
+/* DC_* bits of the word [i, j) for a candidate (an accented letter counts as DC_ALPHA). */
+static unsigned word_cls(const unsigned char *t, size_t i, size_t j, int acc)
 {
-	size_t o = 0;
+	unsigned fl = acc ? DC_ALPHA : 0;
 
-	for (; i < j && o < 33; i++) {
-		unsigned char c = t[i];
-		if (c == 0xC3 && i + 1 < j && u8_fold(t[i + 1]))
-			c = u8_fold(t[++i]);
-		out[o++] = c;
+	for (; i < j; i++)
+		fl |= det_cls[t[i]] & (DC_ALPHA | DC_DIGIT | DC_UPPER | DC_HEX);
+	return fl;
+}
+
+/* The packed canonical form of the word [i, j) (j - i <= WORD_MAX); returns its length. */
+static inline size_t pack_text(const unsigned char *t, size_t n, size_t i, size_t j, int acc, uint64_t w[4])
+{
+	if (acc)
+		return pack_word(t, i, j, w);
+	pack_ascii(t, n, i, j - i, w);
+	return j - i;
+}
+
+/*
+ * The pass's window: bit k of a, d and s says what t[b + k] is (a letter or
+ * digit; a digit; a byte the pass stops at), for 64 bytes from b, zero
+ * past n. ctx_scan finds the end of a word and the start of the next one
+ * with a shift and a count of trailing zeros in it, not by loading the
+ * text at each word, so one word's end does not wait on loads that depend
+ * on the last one's.
+ */
+struct win {
+	size_t b;
+	uint64_t a, d, s;
+};
+
+#if defined(__SSE2__)
+static inline void win_masks(const unsigned char *p, uint64_t *a, uint64_t *d, uint64_t *s)
+{
+	unsigned k;
+
+	*a = *d = *s = 0;
+	for (k = 0; k < 4; k++) {
+		const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+		const __m128i dv = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x50)), _mm_set1_epi8(-118));
+		const __m128i av = _mm_or_si128(dv, _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
+		                                                                _mm_set1_epi8(0x1F)),
+		                                                  _mm_set1_epi8(-102)));
+		const __m128i uv = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(-0x43)), _mm_set1_epi8(-125));
+		const __m128i mv = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')), _mm_cmpeq_epi8(v, _mm_set1_epi8(':')));
+		*a |= (uint64_t)(unsigned)_mm_movemask_epi8(av) << (16 * k);
+		*d |= (uint64_t)(unsigned)_mm_movemask_epi8(dv) << (16 * k);
+		*s |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(av, _mm_or_si128(uv, mv))) << (16 * k);
 	}
-	return o;
+}
+#else
+static inline void win_masks(const unsigned char *p, uint64_t *a, uint64_t *d, uint64_t *s)
+{
+	unsigned k;
+
+	*a = *d = *s = 0;
+	for (k = 0; k < 64; k++) {
+		unsigned char cl = det_cls[p[k]];
+		*a |= (uint64_t)((cl & (DC_ALPHA | DC_DIGIT)) != 0) << k;
+		*d |= (uint64_t)((cl & DC_DIGIT) != 0) << k;
+		*s |= (uint64_t)((cl & (DC_ALPHA | DC_DIGIT | DC_MARK | DC_U8)) != 0) << k;
+	}
+}
+#endif
+
+static __attribute__((noinline)) void win_load_end(struct win *w, const unsigned char *t, size_t n, size_t b)
+{
+	unsigned char pad[64] = { 0 };
+
+	memcpy(pad, t + b, n - b);
+	win_masks(pad, &w->a, &w->d, &w->s);
+	w->b = b;
+}
+
+/* The window at b (< n). */
+static inline void win_load(struct win *w, const unsigned char *t, size_t n, size_t b)
+{
+	if (n - b < 64) {
+		win_load_end(w, t, n, b);
+		return;
+	}
+	win_masks(t + b, &w->a, &w->d, &w->s);
+	w->b = b;
 }
 
 static int all_upper(const unsigned char *t, size_t i, size_t j)
@@ -584,45 +943,24 @@ static void push_cand(struct det_seg *ds, size_t a, size_t b, unsigned kind, uns
 	ds->ncands++;
 }
 
-/* The keyword match of the word [i, j); returns the end of the match (> i) or 0. */
-static size_t match_word(struct det_seg *ds, size_t i, size_t j)
+/* Bytes that may join the words of a phrase ("date of birth", "d.o.b.", "year-old"). */
+static inline int is_gap(unsigned char c)
+{
+	return c == ' ' || c == '.' || c == '-' || c == '\'' || c == '/' || c == '\t' || c == '\r' || c == '_';
+}
+
+/* The keyword match that starts with the word [i, j), whose entry (its
+ * phrase hash h) is e: the term itself, or the longest phrase over the
+ * next words. Returns the end of the match (> i) or 0. */
+static __attribute__((noinline)) size_t match_phrase(struct det_seg *ds, size_t i, size_t j, uint64_t h,
+                                                     const struct term_ent *e)
 {
 	const unsigned char *t = ds->t;
 	size_t n = ds->n, best_end = 0, k, w;
 	const struct term_table *tt = &ds->de->terms;
 	uint32_t best = 0;
-	uint64_t h;
-	const struct term_ent *e;
+	uint64_t pw[4];
 
-	if (j - i > 32)
-		return 0;
-	{
-		unsigned char fw[40] = { 0 };
-		const unsigned char *fp = t + i;
-		size_t fl = j - i;
-		if (memchr(fp, 0xC3, fl)) {
-			fl = fold_word(t, i, j, fw);
-			fp = fw;
-		}
-		if (!filt_word(tt, fp, fl)) {
-			/* the plural of a health word ("tumors") may still be there */
-			if (!(fl > 4 && (fp[fl - 1] == 's' || fp[fl - 1] == 'S') && filt_word(tt, fp, fl - 1)))
-				return 0;
-		}
-	}
-	h = hash_word(FNV_INIT, t, i, j);
-	e = slot(tt, h ? h : 1);
-	if (!e->h) {
-		if (j - i > 4 && (t[j - 1] == 's' || t[j - 1] == 'S')) {
-			uint64_t h2 = hash_word(FNV_INIT, t, i, j - 1);
-			const struct term_ent *e2 = slot(tt, h2 ? h2 : 1);
-			if (e2->h && (e2->cats & K_HEALTH)) {
-				push_hit(ds, i, j, K_HEALTH);
-				return j;
-			}
-		}
-		return 0;
-	}
 	if (e->cats) {
 		size_t b = j;
 		if (flags_ok(t, n, i, &b, e->flags)) {
@@ -633,38 +971,38 @@ static size_t match_word(struct det_seg *ds, size_t i, size_t j)
 	/* extend a phrase over the next words */
 	k = j;
 	for (w = 1; w < 4 && (e->flags & TF_PREFIX); w++) {
-		size_t gap = 0, ws, we;
-		while (k < n && gap < 3 && !IS_ALNUM(t[k]) && t[k] != '\n' &&
-		       (t[k] == ' ' || t[k] == '.' || t[k] == '-' || t[k] == '\'' || t[k] == '/' ||
-		        t[k] == '\t' || t[k] == '\r' || t[k] == '_')) {
+		size_t gap = 0, ws, we, wl;
+		uint64_t hp = h;
+		unsigned dig = 0;
+		int wacc = 0;
+		while (k < n && gap < 3 && is_gap(t[k])) {
 			k++;
 			gap++;
 		}
 		if (!gap || k >= n || !(IS_ALNUM(t[k]) || u8_letter(t, n, k)))
 			break;
 		ws = k;
-		{
-			int acc = 0;
-			we = word_end(t, n, ws, &acc);
-		}
-		if (we - ws > 32)
+		/* no phrase goes on with a word that starts so: done */
+		if (!(e->flags & next_bit(t[ws] < 0x80 ? t[ws] | 0x20u : t[ws] == 0xC3 ? u8_fold(t[ws + 1]) : t[ws])))
 			break;
-		{
-			uint64_t hp = fnv_byte(h, ' ');
-			h = hash_word(hp, t, ws, we);
-			e = slot(tt, h ? h : 1);
-			if (!e->h) {
-				/* the plural of a phrase's last word: "kidney stones" */
-				if (we - ws > 3 && (t[we - 1] | 0x20) == 's') {
-					uint64_t h2 = hash_word(hp, t, ws, we - 1);
-					const struct term_ent *e2 = slot(tt, h2 ? h2 : 1);
-					if (e2->h && (e2->cats & K_HEALTH)) {
-						best = e2->cats & K_HEALTH;
-						best_end = we;
-					}
+		we = word_end(t, n, ws, &dig, &wacc);
+		if (we - ws > WORD_MAX)
+			break;
+		wl = pack_text(t, n, ws, we, wacc, pw);
+		h = word_hash(hp, pw, wl);
+		e = lookup(tt, h);
+		if (!e) {
+			/* the plural of a phrase's last word: "kidney stones" */
+			if (we - ws > 3 && (t[we - 1] | 0x20) == 's') {
+				const struct term_ent *e2;
+				packed_drop_last(pw, wl);
+				e2 = lookup(tt, word_hash(hp, pw, wl - 1));
+				if (e2 && (e2->cats & K_HEALTH)) {
+					best = e2->cats & K_HEALTH;
+					best_end = we;
 				}
-				break;
 			}
+			break;
 		}
 		if (e->cats) {
 			size_t b = we;
@@ -681,25 +1019,132 @@ static size_t match_word(struct det_seg *ds, size_t i, size_t j)
 	return best_end;
 }
 
+/* A word [i, j) that is no term and starts none: the plural of a health
+ * word ("tumors") is one. pw/len: the word packed. */
+static size_t match_plural(struct det_seg *ds, size_t i, size_t j, uint64_t pw[4], size_t len)
+{
+	const struct term_ent *e;
+
+	if (j - i <= 4 || (ds->t[j - 1] | 0x20) != 's')
+		return 0;
+	packed_drop_last(pw, len);
+	e = lookup(&ds->de->terms, word_hash(0, pw, len - 1));
+	if (!e || !(e->cats & K_HEALTH))
+		return 0;
+	push_hit(ds, i, j, K_HEALTH);
+	return j;
+}
+
+/* The keyword match of any word [i, j) of at most WORD_MAX bytes (acc: it
+ * has accented letters); returns the end of the match (> i) or 0. The
+ * words of ordinary text take ctx_scan's inline path instead. */
+static __attribute__((noinline)) size_t match_word(struct det_seg *ds, size_t i, size_t j, int acc)
+{
+	const struct term_table *tt = &ds->de->terms;
+	uint64_t pw[4], h;
+	size_t len;
+	const struct term_ent *e;
+
+	if (acc) {
+		/* filtered first by the canonical form, as it always was: for
+		 * the plural of a word of 4 letters or fewer the filter decides */
+		len = pack_word(ds->t, i, j, pw);
+		if (!filt_packed(tt, pw, len) &&
+		    !(len > 4 && packed_byte(pw, len - 1) == 's' && filt_packed(tt, pw, len - 1)))
+			return 0;
+	} else {
+		len = j - i;
+		pack_ascii(ds->t, ds->n, i, len, pw);
+	}
+	h = word_hash(0, pw, len);
+	e = lookup(tt, h);
+	if (e)
+		return match_phrase(ds, i, j, h, e);
+	return match_plural(ds, i, j, pw, len);
+}
+
+/* The keyword match of the word [i, j) (j - i <= WORD_MAX). An ASCII word
+ * of up to 16 bytes, not at the end of the segment, is packed and hashed
+ * here from two 8-byte loads, and most go no further than the Bloom filter. */
+static inline __attribute__((always_inline)) size_t match_any(struct det_seg *ds, const uint64_t *bloom, size_t i,
+                                                          size_t j, int acc)
+{
+	const unsigned char *t = ds->t;
+	size_t len = j - i;
+	uint64_t w0, w1, h;
+
+	if (acc || len > 16 || ds->n - i < 16)
+		return match_word(ds, i, j, acc);
+	w0 = load64(t + i) | LC8;
+	w1 = load64(t + i + 8) | LC8;
+	w1 &= lomask[len > 8 ? len - 8 : 0];
+	w0 &= lomask[len > 8 ? 8 : len];
+	h = mum(w0 ^ HP0, w1 ^ HP1);
+	if (bloom_has(bloom, h ? h : 1)) {
+		const struct term_ent *e = slot(&ds->de->terms, h ? h : 1);
+		if (e->h) {
+			if (e->flags)
+				return match_phrase(ds, i, j, h, e);
+			/* no flags: the term as it is, and no phrase starts with it */
+			if (!e->cats)
+				return 0;
+			push_hit(ds, i, j, e->cats);
+			return j;
+		}
+	}
+	/* not a first word: the plural of a health word ("tumors") may be a
+	 * term. The word less its last byte is hashed and filtered whether or
+	 * not that byte is an 's': a branch on it would go either way too
+	 * often to be predicted. */
+	{
+		size_t l = len - 1;
+		int pl = (len > 4) & ((t[j - 1] | 0x20) == 's');
+		uint64_t h2 = mum((w0 & lomask[l > 8 ? 8 : l]) ^ HP0, (w1 & lomask[l > 8 ? l - 8 : 0]) ^ HP1);
+		h2 = h2 ? h2 : 1;
+		if (pl & bloom_has(bloom, h2)) {
+			const struct term_ent *e = slot(&ds->de->terms, h2);
+			if (e->h && (e->cats & K_HEALTH)) {
+				push_hit(ds, i, j, K_HEALTH);
+				return j;
+			}
+		}
+	}
+	return 0;
+}
+
 void ctx_scan(struct det_seg *ds)
 {
 	const unsigned char *t = ds->t;
 	size_t n = ds->n, i = 0;
 	int have_terms = ds->de->terms.cap != 0;
+	const uint64_t *bloom = have_terms ? bloom_of(&ds->de->terms) : NULL;
+	struct win w;
 
 	ds->nhits = 0;
 	ds->ncands = 0;
 	ds->allcats = 0;
+	if (!n)
+		return;
+	win_load(&w, t, n, 0);
 	while (i < n) {
-		unsigned char c, fl, cl;
-		size_t j;
-		int acc;
+		unsigned char c;
+		unsigned dig = 0;
+		int acc = 0;
+		size_t j, s;
+		uint64_t y, x;
 
-		/* the common case: spaces and punctuation, one look-up a byte */
-		while (i < n && !(det_cls[t[i]] & (DC_ALPHA | DC_DIGIT | DC_MARK | DC_U8)))
-			i++;
-		if (i >= n)
-			break;
+		/* the next letter, digit, '@', ':' or lead byte: in this window or a later one */
+		if (i - w.b >= 64)
+			win_load(&w, t, n, i);
+		y = w.s >> (i - w.b);
+		while (!y) {
+			if (w.b + 64 >= n)
+				return;
+			win_load(&w, t, n, w.b + 64);
+			i = w.b;
+			y = w.s;
+		}
+		i += (size_t)__builtin_ctzll(y);
 		c = t[i];
 		if (det_cls[c] & DC_MARK) {
 			if (c == '@')
@@ -709,44 +1154,41 @@ void ctx_scan(struct det_seg *ds)
 			i++;
 			continue;
 		}
-		j = i;
-		fl = 0;
-		acc = 0;
-		for (;;) {
-			while (j < n && ((cl = det_cls[t[j]]) & (DC_ALPHA | DC_DIGIT))) {
-				fl |= cl;
-				j++;
-			}
-			/* an accented letter continues the word ("diagnóstico") */
-			if (j < n && (det_cls[t[j]] & DC_U8) && u8_letter(t, n, j)) {
-				fl |= DC_ALPHA;
-				acc = 1;
-				j += 2;
-				continue;
-			}
-			break;
+		s = i - w.b;
+		x = ~w.a >> s;
+		if (!x && s) {
+			/* the word goes on past the window: a window from its start */
+			win_load(&w, t, n, i);
+			s = 0;
+			x = ~w.a;
 		}
+		if (x) {
+			unsigned k = (unsigned)__builtin_ctzll(x);
+			j = i + k;
+			dig = ((w.d >> s) & ((1ull << k) - 1)) != 0;
+		} else {
+			j = alnum_end(t, n, i, &dig);
+		}
+		if (j < n && (det_cls[t[j]] & DC_U8))
+			j = word_end_u8(t, n, j, &dig, &acc);
 		if (j == i) { /* a lone lead byte */
 			i++;
 			continue;
 		}
-		if (fl & DC_DIGIT) {
-			push_cand(ds, i, j, CT_TOKEN, fl);
+		if (dig) {
+			push_cand(ds, i, j, CT_TOKEN, word_cls(t, i, j, acc));
 			/* "hba1c", "icd10", "b12" are words too */
 			if (have_terms && IS_ALPHA(c) && j - i <= 8)
-				match_word(ds, i, j);
+				match_any(ds, bloom, i, j, acc);
 			i = j;
 			continue;
 		}
 		/* a word: joined to more by '-', '.' or "://" it is a candidate too */
 		if (j + 1 < n && (((t[j] == '-' || t[j] == '.') && IS_ALNUM(t[j + 1])) ||
 		                  (t[j] == ':' && t[j + 1] == '/')))
-			push_cand(ds, i, j, CT_TOKEN, fl);
-		if (have_terms && j - i <= 32 &&
-		    (acc ||
-		     filt_word(&ds->de->terms, t + i, j - i) ||
-		     (j - i > 4 && (t[j - 1] | 0x20) == 's' && filt_word(&ds->de->terms, t + i, j - i - 1)))) {
-			size_t e = match_word(ds, i, j);
+			push_cand(ds, i, j, CT_TOKEN, word_cls(t, i, j, acc));
+		if (have_terms && j - i <= WORD_MAX) {
+			size_t e = match_any(ds, bloom, i, j, acc);
 			if (e > j) {
 				/* candidates inside a phrase ("year-old") are not numbers: skip */
 				i = e;
