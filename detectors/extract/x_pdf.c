@@ -876,9 +876,34 @@ static int meta_str(const struct pobj *o, const char *key, struct phi_buf *s, st
 	return t->len > before;
 }
 
+/* A form field's internal name as words: "PatientName" -> "Patient Name",
+ * "date_of_birth" -> "date of birth", "pt.dob" -> "pt dob", so the labels
+ * are the ones the detectors know. t[mark..len) is rewritten in place. */
+static int field_words(struct phi_buf *t, size_t mark)
+{
+	unsigned char w[256];
+	size_t i, k = 0, n = t->len - mark;
+
+	if (n > 120)
+		return PHI_OK;
+	for (i = 0; i < n; i++) {
+		unsigned char c = t->data[mark + i], pc = i ? t->data[mark + i - 1] : 0;
+		if (c == '_' || c == '.' || c == '-')
+			c = ' ';
+		else if (c >= 'A' && c <= 'Z' && i && ((pc >= 'a' && pc <= 'z') ||
+		                                       (i + 1 < n && pc >= 'A' && pc <= 'Z' &&
+		                                        t->data[mark + i + 1] >= 'a' && t->data[mark + i + 1] <= 'z')))
+			w[k++] = ' '; /* "PatientName", "MRNNumber" -> "MRN Number" */
+		w[k++] = c;
+	}
+	t->len = mark;
+	return phi_buf_append(t, w, k);
+}
+
 /* Info strings, form field values, annotation contents. A form field's
  * value is written after its name ("Date of birth: 03/14/1961", from /TU,
- * else /T), so that a filled intake form reads like a labelled letter. */
+ * else /T split into words), so that a filled intake form reads like a
+ * labelled letter. */
 static int do_meta(struct pdf *x)
 {
 	static const char *const keys[] = { "Title", "Author", "Subject", "Keywords", "Contents" };
@@ -908,8 +933,8 @@ static int do_meta(struct pdf *x)
 		{
 			size_t mark = t.len;
 			r = meta_str(o, "TU", &s, &t);
-			if (r == 0)
-				r = meta_str(o, "T", &s, &t);
+			if (r == 0 && (r = meta_str(o, "T", &s, &t)) > 0 && field_words(&t, mark) != PHI_OK)
+				r = PHI_ELIMIT;
 			if (r > 0)
 				r = phi_buf_append(&t, ": ", 2) == PHI_OK ? 1 : PHI_ELIMIT;
 			if (r >= 0) {

@@ -181,6 +181,12 @@ static void w16(struct pb *b, unsigned v)
 	put(b, c, 2);
 }
 
+static void u8_(struct pb *b, unsigned v)
+{
+	unsigned char c = (unsigned char)v;
+	put(b, &c, 1);
+}
+
 static void w32(struct pb *b, unsigned long v)
 {
 	w16(b, (unsigned)(v >> 16 & 0xFFFF));
@@ -296,6 +302,41 @@ static void sfnt(struct pb *f, int cmap_kind, int post)
 	free(q.p);
 }
 
+/* A bare CFF (FontFile3 /CIDFontType0C) naming the glyphs of gid_of in
+ * its charset (format 0): standard strings, ':' by the custom string
+ * "colon"; cid_keyed adds a ROS operator (the charset then holds CIDs). */
+static void cff(struct pb *f, int cid_keyed)
+{
+	unsigned g, top_len = (cid_keyed ? 5u : 0u) + 12u;
+	size_t strs_at, cs_at, charset_at;
+	f->n = 0;
+	put(f, "\x01\x00\x04\x04", 4);
+	put(f, "\x00\x01\x01\x01\x02" "F", 6);                  /* Name INDEX */
+	w16(f, 1); put(f, "\x01\x01", 2); put(f, (char[]){ (char)(1 + top_len) }, 1); /* Top DICT INDEX */
+	strs_at = f->n + top_len;
+	charset_at = strs_at + 2 + 1 + 2 + 5 + 2;               /* after String INDEX and empty GSubr INDEX */
+	cs_at = charset_at + 1 + 2 * 79;
+	if (cid_keyed)
+		put(f, "\x8b\x8b\x8b\x0c\x1e", 5);                  /* ROS 0 0 0 */
+	u8_(f, 29); w32(f, (unsigned long)charset_at); u8_(f, 15);
+	u8_(f, 29); w32(f, (unsigned long)cs_at); u8_(f, 17);
+	w16(f, 1); put(f, "\x01\x01\x06" "colon", 8);          /* String INDEX: SID 391 */
+	w16(f, 0);                                              /* Global Subr INDEX */
+	u8_(f, 0);                                              /* charset format 0: SIDs of gids 1..79 */
+	for (g = 1; g < 80; g++) {
+		int ch, sid = 0;
+		for (ch = 0x20; ch < 0x7F && !sid; ch++)
+			if (gid_of(ch) == g)
+				sid = ch == ':' ? 391 : ch - 0x20 + 1;
+		w16(f, (unsigned)sid);
+	}
+	w16(f, 80); u8_(f, 1);                                  /* CharStrings INDEX: 80 x endchar */
+	for (g = 0; g <= 80; g++)
+		u8_(f, 1 + g);
+	for (g = 0; g < 80; g++)
+		u8_(f, 14);
+}
+
 /* Hex string of the glyph ids (+ add) of s, as an Identity-H font shows it. */
 static void gid_hex(char *out, const char *s, unsigned add)
 {
@@ -309,6 +350,8 @@ static void gid_hex(char *out, const char *s, unsigned add)
 /* One page showing `content` in /F1 = a Type0 font over a CIDFontType2
  * (object 6, CIDToGIDMap `c2g`), font file object 8 holding `font`,
  * Flate-compressed and cut to `cut` bytes unless cut < 0. */
+static int cff_font; /* type0_pdf: a CIDFontType0 with FontFile3 instead */
+
 static void type0_pdf(struct pb *b, const char *content, const struct pb *font, const char *c2g,
                       long cut)
 {
@@ -320,12 +363,14 @@ static void type0_pdf(struct pb *b, const char *content, const struct pb *font, 
 	head(b);
 	pages(b, "<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+Carlito /Encoding /Identity-H "
 	         "/DescendantFonts [6 0 R] >>");
-	snprintf(h, sizeof h, "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+Carlito "
+	snprintf(h, sizeof h, "<< /Type /Font /Subtype /CIDFontType%d /BaseFont /ABCDEF+Carlito "
 	         "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
-	         "/FontDescriptor 7 0 R /CIDToGIDMap %s >>", c2g);
+	         "/FontDescriptor 7 0 R /CIDToGIDMap %s >>", cff_font ? 0 : 2, c2g);
 	obj(b, 6, h);
-	obj(b, 7, "<< /Type /FontDescriptor /FontName /ABCDEF+Carlito /Flags 4 /FontFile2 8 0 R >>");
-	snprintf(h, sizeof h, "/Filter /FlateDecode /Length1 %zu", font->n);
+	obj(b, 7, cff_font ? "<< /Type /FontDescriptor /FontName /ABCDEF+Carlito /Flags 4 /FontFile3 8 0 R >>"
+	                   : "<< /Type /FontDescriptor /FontName /ABCDEF+Carlito /Flags 4 /FontFile2 8 0 R >>");
+	snprintf(h, sizeof h, "/Filter /FlateDecode %s %zu", cff_font ? "/Subtype /CIDFontType0C /Length3" : "/Length1",
+	         font->n);
 	sobj(b, 8, h, z, zn, -1);
 	sobj(b, 4, "", content, strlen(content), -1);
 	free(z);
@@ -465,12 +510,18 @@ int main(void)
 	obj(&b, 6, "<< /Title (Visit note) /Author <FEFF005A00650064> >>");
 	obj(&b, 7, "<< /FT /Tx /T (name) /V (Quux Zed) >>");
 	obj(&b, 8, "<< /FT /Tx /T (f2) /TU (Date of birth) /V (01/02/1970) >>");
+	obj(&b, 9, "<< /FT /Tx /T (PatientName) /V (Ann Roe) >>");
+	obj(&b, 10, "<< /FT /Tx /T (date_of_birth) /V (1971-03-04) >>");
+	obj(&b, 11, "<< /FT /Tx /T (MRNNumber) /V (4471) >>");
 	puts_(&b, "trailer\n<< /Root 1 0 R /Info 6 0 R >>\n%%EOF\n");
 	s = run(&b, b.n, &lim);
 	T_OK(strstr(text(s), "Visit note\nZed\n") != NULL, "info: title and UTF-16BE author");
 	T_OK(strstr(text(s), "name: Quux Zed\n") != NULL, "form field value after its name (/T)");
 	T_OK(strstr(text(s), "Date of birth: 01/02/1970\n") != NULL,
 	     "form field value after its user-facing name (/TU before /T)");
+	T_OK(strstr(text(s), "Patient Name: Ann Roe\n") != NULL, "camelCase field name split into words");
+	T_OK(strstr(text(s), "date of birth: 1971-03-04\n") != NULL, "snake_case field name split into words");
+	T_OK(strstr(text(s), "MRN Number: 4471\n") != NULL, "capitals run then a word: split before the word");
 	phi_scan_free(s);
 
 	/* 5. encrypted */
@@ -650,6 +701,49 @@ int main(void)
 		s = run(&b, b.n, &lim);
 		T_OK(strcmp(text(s), "Patient: Zed Quux MRN: 12345678\n") == 0, "TrueType cmap (3,10) format 12");
 		phi_scan_free(s);
+
+		/* CIDFontType0 over a bare CFF: the charset's glyph names */
+		cff_font = 1;
+		cff(&f, 0);
+		type0_pdf(&b, content, &f, "/Identity", -1);
+		tail(&b);
+		s = run(&b, b.n, &lim);
+		T_OK(strcmp(text(s), "Patient: Zed Quux MRN: 12345678\n") == 0,
+		     "CIDFontType0, bare CFF: charset glyph names (standard and custom strings)");
+		phi_scan_free(s);
+		cff(&f, 1);
+		type0_pdf(&b, content, &f, "/Identity", -1);
+		tail(&b);
+		s = run(&b, b.n, &lim);
+		T_OK(strcmp(text(s), "") == 0, "CID-keyed CFF: no names, skipped");
+		phi_scan_free(s);
+		cff(&f, 0);
+		for (k = 0; k < f.n; k++) {
+			struct pb cut = { 0 };
+			put(&cut, f.p, k);
+			type0_pdf(&b, content, &cut, "/Identity", -1);
+			tail(&b);
+			phi_scan_free(run(&b, b.n, &lim));
+			free(cut.p);
+		}
+		{
+			unsigned seed = 3, q, r;
+			struct pb m = { 0 };
+			for (r = 0; r < 300; r++) {
+				m.n = 0;
+				put(&m, f.p, f.n);
+				for (q = 0; q < 3; q++) {
+					seed = seed * 1103515245u + 12345u;
+					m.p[(seed >> 8) % m.n] = (char)(seed >> 20);
+				}
+				type0_pdf(&b, content, &m, "/Identity", -1);
+				tail(&b);
+				phi_scan_free(run(&b, b.n, &lim));
+			}
+			free(m.p);
+		}
+		T_OK(1, "prefixes and mutations of the CFF survive");
+		cff_font = 0;
 
 		/* the same glyphs named only by the post table (no cmap) */
 		sfnt(&f, 0, 1);
