@@ -15,7 +15,10 @@
  *      - a simple font with no /Encoding whose font has a (3,0) symbol
  *        cmap: code c -> GID at 0xF000+c (or c) -> Unicode as above, into
  *        the same 256-entry map as Differences (Differences win).
- * CFF fonts (FontFile3) are not read: CID-keyed CFF has no glyph names.
+ *      - Type0 over a CIDFontType0 (FontFile3): a bare CFF that is not
+ *        CID-keyed (CID = GID) by its charset's glyph names, an OpenType
+ *        (CFF in an sfnt) by its cmap and post tables as above; a
+ *        CID-keyed CFF has no glyph names and is skipped.
  * Every table read is bounds-checked; the cmap walk stops after
  * SFNT_STEPS mappings, the post walk after 65535 names; font streams are
  * decoded by x_pdf.c within max_entry_bytes/max_ratio; a font that does not
@@ -222,7 +225,7 @@ static int sfnt_table(const struct span *f, const char *tag, struct span *t)
 		if (!r32(f, 12, &base) || !r32(f, base, &ver))
 			return 0;
 	}
-	if (ver != 0x00010000u && ver != 0x74727565u) /* 1.0 or 'true'; 'OTTO' is CFF */
+	if (ver != 0x00010000u && ver != 0x74727565u && ver != 0x4F54544Fu) /* 1.0, 'true', 'OTTO' */
 		return 0;
 	if (!r16(f, (size_t)base + 4, &nt) || nt > SFNT_TABLES)
 		return 0;
@@ -443,6 +446,201 @@ size_t pdf_sfnt_glyph_unicode(struct phi_doc *d, const unsigned char *p, size_t 
 	return a.known;
 }
 
+/* --- CFF (bare, FontFile3 /Type1C or /CIDFontType0C) --- */
+
+/* INDEX at *pos: count and the span of its entry 0..count-1 via cff_entry;
+ * *pos moves past it. 0 when it does not fit. */
+struct cff_index {
+	const unsigned char *p; /* the font */
+	size_t n, offs, data;   /* offsets array, data start - 1 */
+	unsigned count, osz;
+};
+
+static int cff_index(const struct span *f, size_t *pos, struct cff_index *ix)
+{
+	unsigned cnt, osz, k;
+	size_t end;
+	uint32_t last = 0;
+	if (!r16(f, *pos, &cnt))
+		return 0;
+	memset(ix, 0, sizeof *ix);
+	ix->p = f->p;
+	ix->n = f->n;
+	if (cnt == 0) {
+		*pos += 2;
+		return 1;
+	}
+	if (*pos + 2 >= f->n)
+		return 0;
+	osz = f->p[*pos + 2];
+	if (osz < 1 || osz > 4 || (f->n - *pos - 3) / osz < (size_t)cnt + 1)
+		return 0;
+	ix->count = cnt;
+	ix->osz = osz;
+	ix->offs = *pos + 3;
+	ix->data = ix->offs + ((size_t)cnt + 1) * osz - 1;
+	for (k = 0; k < osz; k++)
+		last = last << 8 | f->p[ix->offs + (size_t)cnt * osz + k];
+	end = ix->data + last;
+	if (last < 1 || end > f->n)
+		return 0;
+	*pos = end;
+	return 1;
+}
+
+static int cff_entry(const struct cff_index *ix, unsigned i, const unsigned char **s, size_t *n)
+{
+	uint32_t a = 0, b = 0;
+	unsigned k;
+	if (i >= ix->count)
+		return 0;
+	for (k = 0; k < ix->osz; k++) {
+		a = a << 8 | ix->p[ix->offs + (size_t)i * ix->osz + k];
+		b = b << 8 | ix->p[ix->offs + (size_t)(i + 1) * ix->osz + k];
+	}
+	if (a < 1 || b < a || ix->data + b > ix->n)
+		return 0;
+	*s = ix->p + ix->data + a;
+	*n = b - a;
+	return 1;
+}
+
+/* Top DICT: charset and CharStrings offsets; *cid set for a CID-keyed font. */
+static int cff_top(const unsigned char *p, size_t n, long *charset, long *chars, int *cid)
+{
+	long st[48];
+	size_t i = 0, k = 0;
+	*charset = 0;
+	*chars = -1;
+	*cid = 0;
+	while (i < n) {
+		unsigned b0 = p[i];
+		if (b0 <= 21) {
+			unsigned op = b0;
+			if (b0 == 12) {
+				if (++i >= n)
+					break;
+				op = 1200 + p[i];
+			}
+			if (op == 15 && k)
+				*charset = st[k - 1];
+			else if (op == 17 && k)
+				*chars = st[k - 1];
+			else if (op == 1230)
+				*cid = 1; /* ROS */
+			k = 0;
+			i++;
+			continue;
+		}
+		if (k == sizeof st / sizeof st[0])
+			return 0;
+		if (b0 == 28 && i + 2 < n) {
+			st[k++] = (short)(p[i + 1] << 8 | p[i + 2]);
+			i += 3;
+		} else if (b0 == 29 && i + 4 < n) {
+			st[k++] = (long)(int32_t)((uint32_t)p[i + 1] << 24 | (uint32_t)p[i + 2] << 16 |
+			                          (uint32_t)p[i + 3] << 8 | p[i + 4]);
+			i += 5;
+		} else if (b0 == 30) {
+			for (i++; i < n && (p[i] & 0x0F) != 0x0F && (p[i] >> 4) != 0x0F; i++)
+				;
+			i++;
+			st[k++] = 0; /* reals are not offsets */
+		} else if (b0 >= 32 && b0 <= 246) {
+			st[k++] = (long)b0 - 139;
+			i++;
+		} else if (b0 >= 247 && b0 <= 250 && i + 1 < n) {
+			st[k++] = ((long)b0 - 247) * 256 + p[i + 1] + 108;
+			i += 2;
+		} else if (b0 >= 251 && b0 <= 254 && i + 1 < n) {
+			st[k++] = -((long)b0 - 251) * 256 - p[i + 1] - 108;
+			i += 2;
+		} else {
+			return 0;
+		}
+	}
+	return *chars > 0;
+}
+
+/* Unicode of a string id: the standard strings 1..95 are the printable
+ * ASCII glyphs in order (8 quoteright, 65 quoteleft); custom ones (>= 391)
+ * are looked up by name. */
+static unsigned long cff_sid(const struct cff_index *strs, unsigned sid)
+{
+	const unsigned char *s;
+	size_t n;
+	if (sid == 8)
+		return 0x2019;
+	if (sid == 65)
+		return 0x2018;
+	if (sid >= 1 && sid <= 95)
+		return 0x20 + (sid - 1);
+	if (sid >= 391 && cff_entry(strs, sid - 391, &s, &n))
+		return pdf_glyph_unicode(s, n);
+	return 0;
+}
+
+/* A non-CID CFF's glyph names (charset) -> rev[gid]. Returns glyphs known. */
+static size_t cff_glyph_unicode(struct phi_doc *d, const unsigned char *p, size_t n, uint32_t *rev,
+                                size_t nrev)
+{
+	struct span f = { p, n };
+	struct cff_index names, top, strs, cs;
+	size_t pos, known = 0, g;
+	const unsigned char *ts;
+	size_t tn;
+	long charset, chars;
+	int cid;
+	unsigned fmt;
+
+	memset(rev, 0, nrev * sizeof *rev);
+	if (n < 4 || p[0] != 1 || p[2] < 4)
+		return 0;
+	pos = p[2];
+	if (!cff_index(&f, &pos, &names) || !cff_index(&f, &pos, &top) || !cff_index(&f, &pos, &strs) ||
+	    !cff_entry(&top, 0, &ts, &tn) || !cff_top(ts, tn, &charset, &chars, &cid) || cid)
+		return 0; /* CID-keyed: its charset holds CIDs, not names */
+	pos = (size_t)chars;
+	if ((size_t)chars >= n || !cff_index(&f, &pos, &cs) || cs.count < 2)
+		return 0;
+	if (charset <= 2) { /* predefined: ISOAdobe is gid = SID */
+		for (g = 1; g < cs.count && g < nrev && charset == 0; g++)
+			if ((rev[g] = (uint32_t)cff_sid(&strs, (unsigned)g)) != 0)
+				known++;
+		return known;
+	}
+	pos = (size_t)charset;
+	if ((size_t)charset >= n)
+		return 0;
+	fmt = p[pos++];
+	g = 1;
+	while (g < cs.count && g < nrev && pos < n) {
+		unsigned sid, left = 0, k;
+		if (!r16(&f, pos, &sid))
+			break;
+		pos += 2;
+		if (fmt == 1 || fmt == 2) {
+			if (fmt == 1) {
+				if (pos >= n)
+					break;
+				left = p[pos++];
+			} else {
+				if (!r16(&f, pos, &left))
+					break;
+				pos += 2;
+			}
+		} else if (fmt != 0) {
+			break;
+		}
+		for (k = 0; k <= left && g < cs.count && g < nrev; k++, g++)
+			if ((rev[g] = (uint32_t)cff_sid(&strs, sid + k)) != 0)
+				known++;
+		if ((g & 1023) == 0 && doc_budget(d) != PHI_OK)
+			return 0;
+	}
+	return known;
+}
+
 /* --- font dictionaries --- */
 
 /* /Encoding << /Differences [ 24 /fi /fl 39 /quoteright ... ] >> into map. */
@@ -478,33 +676,41 @@ static int differences(struct pdf *x, const unsigned char *fb, size_t fbn, unsig
 	return any;
 }
 
-/* The decoded /FontFile2 of the font descriptor of dict fb into out. */
-static int fontfile2(struct pdf *x, const unsigned char *fb, size_t fbn, struct phi_buf *out)
+/* The decoded /FontFile2 (TrueType), else /FontFile3 (CFF or OpenType)
+ * of the font descriptor of dict fb into out. */
+static int fontfile(struct pdf *x, const unsigned char *fb, size_t fbn, struct phi_buf *out)
 {
 	const unsigned char *ds, *vs;
 	size_t dn, vn;
 	long num;
 	if (!pdf_x_get(x, fb, fbn, "FontDescriptor", &ds, &dn) || !dn || ds[0] != '<' ||
-	    !pdf_dict_get(ds, dn, "FontFile2", &vs, &vn) || !pdf_ref(vs, vn, &num))
+	    !((pdf_dict_get(ds, dn, "FontFile2", &vs, &vn) || pdf_dict_get(ds, dn, "FontFile3", &vs, &vn)) &&
+	      pdf_ref(vs, vn, &num)))
 		return PHI_EINVAL;
 	return pdf_x_stream(x, num, out);
 }
 
-/* The glyph Unicode table of font bytes b: malloc'd, NGLYPHS entries, NULL
- * when nothing is known. */
+/* The glyph Unicode table of font bytes b (an sfnt, else a bare CFF):
+ * malloc'd, NGLYPHS entries, NULL when nothing is known. */
 static uint32_t *glyph_table(struct pdf *x, const struct phi_buf *b)
 {
 	uint32_t *rev;
+	size_t known;
 	if (!b->len || !(rev = malloc(NGLYPHS * sizeof *rev)))
 		return NULL;
-	if (!pdf_sfnt_glyph_unicode(pdf_x_doc(x), b->data, b->len, rev, NGLYPHS)) {
+	if (b->len >= 4 && b->data[0] == 1 && b->data[1] == 0)
+		known = cff_glyph_unicode(pdf_x_doc(x), b->data, b->len, rev, NGLYPHS);
+	else
+		known = pdf_sfnt_glyph_unicode(pdf_x_doc(x), b->data, b->len, rev, NGLYPHS);
+	if (!known) {
 		free(rev);
 		return NULL;
 	}
 	return rev;
 }
 
-/* Type0 /Identity-H|V over a CIDFontType2 with an embedded TrueType. */
+/* Type0 /Identity-H|V over a CIDFontType2 with an embedded TrueType, or a
+ * CIDFontType0 whose CFF is not CID-keyed (CID = GID) or is OpenType. */
 static struct pdf_cmap *cid_map(struct pdf *x, const unsigned char *fb, size_t fbn)
 {
 	const unsigned char *vs, *cs;
@@ -531,7 +737,7 @@ static struct pdf_cmap *cid_map(struct pdf *x, const unsigned char *fb, size_t f
 	cn = (size_t)(pdf_skip_value(&l, &t) - t.s); /* a dict or "n g R" */
 	pdf_x_resolve(x, &cs, &cn);
 	if (!cn || cs[0] != '<' || !pdf_x_get(x, cs, cn, "Subtype", &vs, &vn) ||
-	    !pdf_is_name(vs, vn, "CIDFontType2"))
+	    !(pdf_is_name(vs, vn, "CIDFontType2") || pdf_is_name(vs, vn, "CIDFontType0")))
 		return NULL;
 	phi_buf_init(&font, d->lim.max_entry_bytes);
 	phi_buf_init(&gmap, d->lim.max_entry_bytes);
@@ -541,7 +747,7 @@ static struct pdf_cmap *cid_map(struct pdf *x, const unsigned char *fb, size_t f
 			goto out;
 		ncid = gmap.len / 2 < NGLYPHS ? gmap.len / 2 : NGLYPHS; /* 2-byte CIDs: 65536 at most */
 	}
-	if (fontfile2(x, cs, cn, &font) != PHI_OK || !(rev = glyph_table(x, &font)))
+	if (fontfile(x, cs, cn, &font) != PHI_OK || !(rev = glyph_table(x, &font)))
 		goto out;
 	{
 		uint32_t *uni = malloc(ncid * sizeof *uni);
@@ -592,7 +798,7 @@ static int symbol_map(struct pdf *x, const unsigned char *fb, size_t fbn, unsign
 	    (pdf_dict_get(fb, fbn, "Subtype", &vs, &vn) && pdf_is_name(vs, vn, "Type3")))
 		return 0;
 	phi_buf_init(&font, d->lim.max_entry_bytes);
-	if (fontfile2(x, fb, fbn, &font) != PHI_OK)
+	if (fontfile(x, fb, fbn, &font) != PHI_OK)
 		goto out;
 	f.p = font.data;
 	f.n = font.len;
