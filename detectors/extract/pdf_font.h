@@ -3,9 +3,10 @@
  *
  * pdf_font.c reads a font dictionary into a struct pdf_font: Type0 or
  * simple, its ToUnicode CMap, /Encoding /Differences, and for fonts that
- * carry no ToUnicode the code -> Unicode map that their embedded TrueType
- * font implies (CID -> GID by /CIDToGIDMap, GID -> Unicode by the font's
- * cmap table read in reverse, else by its post table's glyph names). It
+ * carry no ToUnicode the code -> Unicode map that their embedded font
+ * implies (CID -> GID by /CIDToGIDMap, GID -> Unicode by a TrueType or
+ * OpenType cmap table read in reverse, else by its post table's glyph
+ * names, or by a bare CFF's charset names). It
  * reaches objects through the four pdf_x_* calls that x_pdf.c provides.
  */
 #ifndef PHI_PDF_FONT_H

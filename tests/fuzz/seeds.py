@@ -262,6 +262,23 @@ NAME = "Patient: Jane Roe MRN: 0012345"
 put("x_pdf", "type0-truetype-cmap4.pdf", pdf_type0(NAME, sfnt()))
 put("x_pdf", "type0-truetype-post.pdf", pdf_type0(NAME, sfnt(cmap=False)))
 put("x_pdf", "type0-cidtogidmap.pdf", pdf_type0(NAME, sfnt(), c2g=b"".join(struct.pack(">H", g) for g in range(128))))
+def cff_font():
+    """A bare CFF naming the glyphs of gid_of in a format-0 charset (':' by the custom string 'colon')."""
+    top_len = 12
+    hdr = b"\x01\x00\x04\x04" + b"\x00\x01\x01\x01\x02F" + b"\x00\x01\x01\x01" + bytes([1 + top_len])
+    strs_at = len(hdr) + top_len
+    charset_at = strs_at + 8 + 2 + 2
+    cs_at = charset_at + 1 + 2 * 79
+    top = b"\x1d" + struct.pack(">I", charset_at) + b"\x0f" + b"\x1d" + struct.pack(">I", cs_at) + b"\x11"
+    sids = []
+    for g in range(1, 80):
+        chs = [c for c in range(0x20, 0x7F) if gid_of(chr(c)) == g]
+        sids.append(0 if not chs else 391 if chs[0] == 0x3A else chs[0] - 0x20 + 1)
+    charset = b"\0" + b"".join(struct.pack(">H", x) for x in sids)
+    chars = struct.pack(">HB", 80, 1) + bytes(range(1, 82)) + b"\x0e" * 80
+    return hdr + top + b"\x00\x01\x01\x01\x06colon" + b"\x00\x00" + charset + chars
+
+
 put("x_pdf", "truetype-symbol.pdf", pdf_font(
     b"<< /Type /Font /Subtype /TrueType /BaseFont /AAAAAA+S /FontDescriptor 7 0 R >>",
     b"BT /F1 12 Tf 72 700 Td (" + b"".join(b"\\%03o" % (ord(c) - 0x1F) for c in NAME) + b") Tj ET",
@@ -270,6 +287,9 @@ put("x_pdf", "type3-differences.pdf", pdf_font(
     b"<< /Type /Font /Subtype /Type3 /FontBBox [0 0 1 1] /FontMatrix [0.001 0 0 0.001 0 0] /CharProcs << >> "
     b"/FirstChar 1 /LastChar 8 /Encoding << /Type /Encoding /Differences [1 /J /a /n /e /space /R /o /uni0030 /u0031 /two.alt] >> >>",
     b"BT /F1 1 Tf 50 50 Td (\\001\\002\\003\\004\\005\\006\\007\\004\\005\\010\\010\\011\\012) Tj ET"))
+
+put("x_pdf", "type0-cff.pdf", pdf_type0(NAME, cff_font()).replace(b"/CIDFontType2", b"/CIDFontType0")
+    .replace(b"/FontFile2", b"/FontFile3"))
 
 
 def heic(exif_tiff, xmp):
