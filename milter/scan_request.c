@@ -27,6 +27,8 @@
 #include "dest.h"
 #include "log.h"
 #include "mctx.h"
+#include "notice.h"
+#include "outcome.h"
 #include "phi/report.h"
 #include "phi/status.h"
 #include "reply.h"
@@ -499,6 +501,26 @@ static void audit_decision(const struct sr_req *r, const struct conf *c, const s
 		LOG_AT(LOG_ERR, "%s: audit_log could not be written", qid);
 }
 
+/* A rule with notify_officer decided: the privacy officer hears of chat as
+ * of mail (the gateway tells the sender itself, from the reply's notice).
+ * A failed submission is only logged: the decision stands either way. */
+static void officer_notice(const struct conf *c, const struct mctx *m, const struct decide_result *d,
+                           const char *qid)
+{
+	struct outcome_plan p;
+	char why[256];
+
+	if (!d->notify_officer || !c->privacy_officer[0])
+		return;
+	if (outcome_plan(c, m, d, &p) == 0 && p.notify_officer) {
+		if (notice_officer_send(c, m, d, &p, "", why, sizeof why) != 0)
+			LOG_AT(LOG_ERR, "%s: privacy officer notice not submitted: %s", qid, why);
+		else
+			LOG_AT(LOG_INFO, "%s: privacy officer notified incident=%s", qid, d->incident[0] ? d->incident : "-");
+	}
+	outcome_free(&p);
+}
+
 static int valid_channel(const char *ch)
 {
 	return strcmp(ch, "chat") == 0 || strcmp(ch, "mail") == 0 || strcmp(ch, "web") == 0;
@@ -574,6 +596,7 @@ static int scan_and_decide(const struct sr_req *r, struct conf *c, const char *q
 	LOG_AT(LOG_INFO, "%s channel=%s", line, r->channel);
 	ret = decision_reply(r, c, s, &d, out, outlen);
 	audit_decision(r, c, m, &d, qid);
+	officer_notice(c, m, &d, qid);
 out:
 	decide_free(&d);
 	mctx_free(m);

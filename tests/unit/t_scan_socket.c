@@ -424,6 +424,64 @@ static void test_inflight(void)
 	phiscan_close(cl);
 }
 
+static int file_has(const char *path, const char *needle)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	int hit = 0;
+
+	while (f && fgets(line, sizeof line, f))
+		if (strstr(line, needle))
+			hit = 1;
+	if (f)
+		fclose(f);
+	return hit;
+}
+
+/* A chat decision by a notify_officer rule mails the privacy officer, as
+ * mail does; the notice names the incident and rule, never the text. */
+static void test_officer(void)
+{
+	char path[160], mbox[160], extra[600], inc[64];
+	struct phiscan *cl;
+	struct conf *c;
+	FILE *f;
+	char *r;
+
+	snprintf(path, sizeof path, "%s/officer.rules", dir);
+	snprintf(mbox, sizeof mbox, "%s/officer.mbox", dir);
+	if (!(f = fopen(path, "w")))
+		return;
+	fputs("rule chat.officer\n    dest = external\n    verdict = phi\n    action = reject\n"
+	      "    notify_officer = yes\n    description = \"Patient information may not leave by chat\"\n"
+	      "rule rest\n    action = accept\n", f);
+	fclose(f);
+	snprintf(extra, sizeof extra, "privacy_officer = privacy@example.org\npolicy_file = officer.rules\n"
+	         "submission = cat >> %s; true\n", mbox);
+	c = load(extra);
+	if (!T_OK(c, "officer: config with a notify_officer rule loads"))
+		return;
+	conf_set_current(c);
+	cl = open_client();
+	r = cl ? scan(cl, "o1", "bob@outside.test", PHI_TEXT) : NULL;
+	str_member(r, "incident", inc, sizeof inc);
+	T_EQ_INT(phiscan_reply_bool(r, "deliver"), 0, "officer: the rule refuses the chat message");
+	T_OK(strncmp(inc, "PHI-", 4) == 0 && file_has(mbox, inc), "officer: the notice names the incident");
+	T_OK(file_has(mbox, "To: <privacy@example.org>") || file_has(mbox, "privacy@example.org"),
+	     "officer: the notice goes to privacy_officer");
+	T_OK(file_has(mbox, "chat.officer"), "officer: the notice names the rule");
+	T_OK(!file_has(mbox, "4821937") && !file_has(mbox, "Smith") && !file_has(mbox, "diabetes") &&
+	     !file_has(mbox, "bob@"),
+	     "officer: no matched text and no recipient's local part in the notice");
+	free(r);
+	r = cl ? scan(cl, "o2", "carol@example.org", PHI_TEXT) : NULL;
+	T_EQ_INT(phiscan_reply_bool(r, "deliver"), 1, "officer: another rule decides inside");
+	free(r);
+	phiscan_close(cl);
+	unlink(path);
+	unlink(mbox);
+}
+
 static void test_b64(void)
 {
 	unsigned char b[32];
@@ -460,20 +518,6 @@ static void test_per_recipient(void)
 	T_EQ_STR(v, "default.external.phi", "per recipient: the reply names the deciding rule");
 	free(r);
 	phiscan_close(c);
-}
-
-static int file_has(const char *path, const char *needle)
-{
-	FILE *f = fopen(path, "r");
-	char line[4096];
-	int hit = 0;
-
-	while (f && fgets(line, sizeof line, f))
-		if (strstr(line, needle))
-			hit = 1;
-	if (f)
-		fclose(f);
-	return hit;
 }
 
 static int log_has(const char *needle)
@@ -533,6 +577,7 @@ int main(void)
 	test_concurrent();
 	test_max_scans_and_monitor();
 	test_inflight();
+	test_officer();
 	scan_socket_stop(10);
 	T_OK(stat(sock_path, &st) != 0, "stop removes the socket file");
 	T_EQ_INT(scan_socket_connections(), 0, "stop leaves no connection open");
