@@ -8,7 +8,8 @@
  * the children of a top-level multipart are "1", "2"; a single-part body is
  * "1"; nested children "2.1". Each leaf is transfer-decoded (cte_*.c),
  * text parts are converted to UTF-8 (charset.c; XML is left to x_xml, which
- * reads its own declaration), and extract_part() picks the extractor.
+ * reads its own declaration), format=flowed text/plain is unwrapped
+ * (RFC 3676), and extract_part() picks the extractor.
  *
  * Tolerance is that of mail readers (LF-only lines, NUL bytes, a missing
  * blank line or final boundary, a stray line among the header fields, junk
@@ -317,6 +318,51 @@ static int xml_type(const char *ct)
 	return strcmp(ct, "text/xml") == 0 || (l > 4 && strcmp(ct + l - 4, "+xml") == 0);
 }
 
+/* RFC 3676 format=flowed: a line ending in a space continues on the next
+ * line of the same quote depth ("Patient: Jane " + "Roe" -> "Patient: Jane
+ * Roe"); with delsp=yes that space is removed too. Space-stuffing is
+ * undone (at a line start, and after the quote marks of a continued line);
+ * the "-- " signature line never flows. */
+static int unflow(const unsigned char *p, size_t n, int delsp, struct phi_buf *out)
+{
+	size_t i = 0;
+	int prev_soft = 0, prev_q = -1, rc = PHI_OK;
+
+	while (i < n && rc == PHI_OK) {
+		size_t ls = i, le, cs, ce;
+		int q = 0, soft;
+		const unsigned char *nl = memchr(p + i, '\n', n - i);
+		le = nl ? (size_t)(nl - p) : n;
+		i = nl ? le + 1 : n;
+		ce = le;
+		if (ce > ls && p[ce - 1] == '\r')
+			ce--;
+		cs = ls;
+		while (cs < ce && p[cs] == '>') {
+			cs++;
+			q++;
+		}
+		soft = ce > cs && p[ce - 1] == ' ' && !(ce - cs == 3 && !memcmp(p + cs, "-- ", 3));
+		if (prev_soft && q == prev_q) {
+			if (cs < ce && p[cs] == ' ')
+				cs++; /* space-stuffed */
+			rc = phi_buf_append(out, p + cs, (soft && delsp ? ce - 1 : ce) - cs);
+		} else {
+			if (prev_q >= 0)
+				rc = phi_buf_append(out, "\r\n", 2);
+			if (!q && ls < ce && p[ls] == ' ')
+				ls++; /* space-stuffed */
+			if (rc == PHI_OK)
+				rc = phi_buf_append(out, p + ls, (soft && delsp ? ce - 1 : ce) - ls);
+		}
+		prev_soft = soft;
+		prev_q = q;
+	}
+	if (rc == PHI_OK && n && p[n - 1] == '\n')
+		rc = phi_buf_append(out, "\r\n", 2);
+	return rc;
+}
+
 /* Decode, convert and extract one leaf entity. */
 static int leaf(struct phi_doc *d, int parent, const struct entity *e, const char *ct,
                 const unsigned char *body, size_t bl)
@@ -385,11 +431,41 @@ static int leaf(struct phi_doc *d, int parent, const struct entity *e, const cha
 			goto out;
 		bytes = txt.data ? txt.data : (const unsigned char *)"";
 		len = txt.len;
+		if (strcmp(ct, "text/plain") == 0 && e->ct) {
+			struct phi_buf fl;
+			int flowed, delsp = 0;
+			phi_buf_init(&fl, 16);
+			flowed = mime_hdr_param(e->ct, e->ctl, "format", 1, &fl);
+			if (flowed == PHI_ENOMEM) {
+				phi_buf_free(&fl);
+				rc = PHI_ENOMEM;
+				goto out;
+			}
+			flowed = flowed == 1 && fl.len == 6 && !strncasecmp((const char *)fl.data, "flowed", 6);
+			phi_buf_reset(&fl);
+			if (flowed && mime_hdr_param(e->ct, e->ctl, "delsp", 1, &fl) == 1 && fl.len == 3 &&
+			    !strncasecmp((const char *)fl.data, "yes", 3))
+				delsp = 1;
+			phi_buf_free(&fl);
+			if (flowed) {
+				phi_buf_reset(&dec);
+				rc = unflow(bytes, len, delsp, &dec);
+				if (rc == PHI_ENOMEM)
+					goto out;
+				if (rc == PHI_OK) {
+					bytes = dec.data ? dec.data : (const unsigned char *)"";
+					len = dec.len;
+				}
+				rc = PHI_OK;
+			}
+		}
 	}
 	/* The encoded copy is no longer needed: give its memory back before
 	 * extracting (extractors may recurse into embedded messages). */
 	if (bytes == txt.data)
 		phi_buf_free(&dec);
+	else if (bytes == dec.data)
+		phi_buf_free(&txt);
 	d->parts[idx].size = len;
 	rc = extract_part(d, idx, bytes, len);
 	if (rc == PHI_OK || rc == PHI_ELIMIT) {

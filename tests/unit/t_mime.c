@@ -221,6 +221,26 @@ static void t_transfer(void)
 	phi_scan_free(s);
 }
 
+static void t_flowed(void)
+{
+	const char *m =
+		"Content-Type: multipart/mixed; boundary=zz\n\n"
+		"--zz\nContent-Type: text/plain; charset=utf-8; format=flowed\n\n"
+		"Patient: Jane \r\nRoe, seen \r\ntoday.\r\n> quoted \r\n> line\r\n-- \r\nsig\r\n"
+		"--zz\nContent-Type: text/plain; format=\"Flowed\"; delsp=yes\n\n"
+		"Hyphen-\r\n ated wo \r\nrd\r\n"
+		"--zz\nContent-Type: text/plain\n\n"
+		"not \r\nflowed\r\n"
+		"--zz--\n";
+	struct phi_scan *s = scan(m);
+
+	T_OK(text_is(s, "1", "Patient: Jane Roe, seen today.\r\n> quoted line\r\n-- \r\nsig"),
+	     "format=flowed: soft breaks joined, quote depth kept, signature line not flowed");
+	T_OK(text_is(s, "2", "Hyphen-\r\nated word"), "delsp=yes: the soft-break space removed; space-stuffing undone");
+	T_OK(text_is(s, "3", "not \r\nflowed"), "fixed text/plain kept as it is");
+	phi_scan_free(s);
+}
+
 static void t_words(void)
 {
 	const char *m =
@@ -545,6 +565,7 @@ int main(void)
 	t_numbering();
 	t_single_and_tolerance();
 	t_transfer();
+	t_flowed();
 	t_words();
 	t_rfc822_digest();
 	t_raw_header_charset();
