@@ -290,10 +290,24 @@ static void dob_after(struct det_seg *ds, const struct kw_hit *h)
 	}
 }
 
-/* Two capitalised words just before an age: "Ana Obi, 94-year-old", "Ana Obi (94 yo)". */
+/* A lower-case particle inside a surname: "Van der Berg", "de la Cruz". */
+static int particle(const unsigned char *t, size_t s, size_t e)
+{
+	static const char *const w[] = { "van", "der", "den", "de", "la", "le", "del", "della", "di",
+		                         "da", "dos", "das", "du", "von", "zu", "bin", "ter", "ten", NULL };
+	size_t i;
+
+	for (i = 0; w[i]; i++)
+		if (strlen(w[i]) == e - s && !strncmp((const char *)t + s, w[i], e - s))
+			return 1;
+	return 0;
+}
+
+/* Two capitalised words just before an age: "Ana Obi, 94-year-old", "Ana Obi (94 yo)",
+ * "Chiara Van der Berg, 102-year-old" (particles are passed over). */
 static int name_before(const unsigned char *t, size_t a)
 {
-	size_t e = a, k = 0, words = 0;
+	size_t e = a, k = 0, words = 0, parts = 0;
 
 	while (e > 0 && k < 3 && (t[e - 1] == ' ' || t[e - 1] == ',' || t[e - 1] == '(')) {
 		e--;
@@ -308,6 +322,11 @@ static int name_before(const unsigned char *t, size_t a)
 				s -= 2;
 			else
 				s--;
+		}
+		if (e - s >= 2 && words == 1 && parts++ < 2 && !IS_UPPER(t[s]) && particle(t, s, e) &&
+		    s >= 2 && t[s - 1] == ' ') {
+			e = s - 1;
+			continue;
 		}
 		if (e - s < 2 || !(IS_UPPER(t[s]) || u8_upper(t, a, s)) || IS_UPPER(t[s + 1]))
 			return 0;

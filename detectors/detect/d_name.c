@@ -131,6 +131,30 @@ static int is_label_word(const unsigned char *t, size_t a, size_t b)
 	return 0;
 }
 
+/* Lower-case surname particles at i ("van der ", "de la "): the offset
+ * after them and their spaces, or 0. */
+static size_t particles(const unsigned char *t, size_t n, size_t i)
+{
+	static const char *const w[] = { "van", "der", "den", "de", "la", "le", "del", "della", "di",
+		                         "da", "dos", "das", "du", "von", "zu", "bin", "ter", "ten", NULL };
+	size_t k, got = 0, e;
+
+	while (got < 2) {
+		for (e = i; e < n && t[e] >= 'a' && t[e] <= 'z'; e++)
+			;
+		if (e == i || e >= n || t[e] != ' ')
+			break;
+		for (k = 0; w[k]; k++)
+			if (strlen(w[k]) == e - i && !strncmp((const char *)t + i, w[k], e - i))
+				break;
+		if (!w[k])
+			break;
+		got++;
+		i = e + 1;
+	}
+	return got ? i : 0;
+}
+
 /* Names after label end e; returns the number of words and sets [*a, *b). */
 static int name_after(const struct det_seg *ds, size_t e, size_t *a, size_t *b, int *titled)
 {
@@ -169,8 +193,8 @@ static int name_after(const struct det_seg *ds, size_t e, size_t *a, size_t *b, 
 			break;
 		if (words >= 1 && is_label_word(t, i, w))
 			break;
-		/* an initial ("Ximena A. Okonkwo") is never a stop word */
-		if (!(w - i == 2 && t[w - 1] == '.' && words > 0) && is_stop(t, i, t[w - 1] == '.' ? w - 1 : w))
+		/* an initial ("Ximena A. Okonkwo", "A. Kettering") is never a stop word */
+		if (!(w - i == 2 && t[w - 1] == '.') && is_stop(t, i, t[w - 1] == '.' ? w - 1 : w))
 			return 0;
 		words++;
 		last = w;
@@ -181,10 +205,14 @@ static int name_after(const struct det_seg *ds, size_t e, size_t *a, size_t *b, 
 			i += 2;
 			continue;
 		}
-		if (i < n && t[i] == ' ' && i + 1 < n && (IS_UPPER(t[i + 1]) || u8_upper(t, n, i + 1)))
+		if (i < n && t[i] == ' ' && i + 1 < n && (IS_UPPER(t[i + 1]) || u8_upper(t, n, i + 1))) {
 			i++;
-		else
+		} else if (i < n && t[i] == ' ' && words >= 1 && (j = particles(t, n, i + 1)) != 0 &&
+		           j < n && (IS_UPPER(t[j]) || u8_upper(t, n, j))) {
+			i = j; /* "Chiara van der Berg", "Ana de la Cruz" */
+		} else {
 			break;
+		}
 	}
 	if (words < 2 && !(words == 1 && *titled))
 		return 0;

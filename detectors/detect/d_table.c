@@ -175,30 +175,61 @@ void d_table_hits(struct det_seg *ds)
 	}
 }
 
+/* "MSH" at t[i] with a field separator, 2-4 distinct encoding characters
+ * and the separator again ("MSH|^~\\&|", "MSH|@*!%|", "MSH#^~\\&#"):
+ * returns the separator, or 0. */
+static unsigned char msh_header(const unsigned char *t, size_t n, size_t i)
+{
+	unsigned char fs;
+	size_t k, j;
+
+	if (n - i < 8 || memcmp(t + i, "MSH", 3) != 0)
+		return 0;
+	fs = t[i + 3];
+	if (fs <= ' ' || fs >= 0x7F || IS_ALNUM(fs))
+		return 0;
+	for (k = i + 4; k < n && k < i + 9; k++) {
+		if (t[k] == fs)
+			return k - (i + 4) >= 2 ? fs : 0;
+		if (t[k] <= ' ' || t[k] >= 0x7F || IS_ALNUM(t[k]))
+			return 0;
+		for (j = i + 4; j < k; j++)
+			if (t[j] == t[k])
+				return 0;
+	}
+	return 0;
+}
+
 void d_pasted_hl7(struct det_seg *ds)
 {
-	const unsigned char *t = ds->t, *msh, *p;
-	size_t n = ds->n, off;
+	const unsigned char *t = ds->t, *msh = NULL, *p;
+	size_t n = ds->n, from = 0, tries = 0;
+	unsigned char fs = 0;
+	char pid[4] = { 'P', 'I', 'D', 0 };
 
 	if (ds->seg->format == PHI_FMT_HL7V2 || n < 16)
 		return;
-	msh = memfind(t, n, "MSH|^~\\&", 8); /* every segment of every message */
-	if (!msh)
+	/* the first message header, whatever its delimiters */
+	while (!fs && tries++ < 16 && (msh = memfind(t + from, n - from, "MSH", 3)) != NULL) {
+		size_t i = (size_t)(msh - t);
+		fs = msh_header(t, n, i);
+		from = i + 3;
+	}
+	if (!fs)
 		return;
-	off = (size_t)(msh - t);
-	for (p = msh; (p = memmem(p, n - (size_t)(p - t), "PID|", 4)) != NULL; p += 4) {
+	pid[3] = (char)fs;
+	for (p = msh; (p = memmem(p, n - (size_t)(p - t), pid, 4)) != NULL; p += 4) {
 		size_t i = (size_t)(p - t), f = 0, k;
 		if (i > 0 && t[i - 1] != '\n' && t[i - 1] != '\r' && t[i - 1] != ' ')
 			continue;
-		/* PID-5 (patient name): the fifth '|' starts it */
+		/* PID-5 (patient name): the fifth separator starts it */
 		for (k = i + 4; k < n && t[k] != '\n' && t[k] != '\r'; k++) {
-			if (t[k] == '|') {
+			if (t[k] == fs) {
 				f++;
 				continue;
 			}
 			if (f == 4 && IS_ALPHA(t[k])) {
 				finding_add_part(ds->s, ds->seg->part, PHI_T_HL7V2, PHI_CONF_HIGH, "pasted pid");
-				(void)off;
 				return;
 			}
 			if (f > 4)

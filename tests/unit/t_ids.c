@@ -133,6 +133,12 @@ static const struct {
 	{ "name after Patient<TAB> in a table row", "Patient\tCoralie Whitcombe\t\nDiagnosis\tasthma\t\n", PHI_T_PERSON_NAME, M, 1 },
 	{ "dear donor of a cancer fund is no patient", "Dear Folasade Oberholzer,\n\nThank you for your generous gift to the Cancer Research Fund. A tax receipt is attached.", PHI_T_PERSON_NAME, M, 0 },
 	{ "dear reader of a charity walk is no patient", "Dear Anselm Brightwater,\nJoin your colleagues at the Diabetes Walk on Sunday.", PHI_T_PERSON_NAME, M, 0 },
+	{ "name of an initial and a surname after a patient label", "Patient Name: A. Kettering\nDate of birth: 2-Sep-05", PHI_T_PERSON_NAME, M, 1 },
+	{ "name with surname particles after a patient label", "Patient: Chiara van der Berg\nDOB: 03/14/1962", PHI_T_PERSON_NAME, M, 1 },
+	{ "age after a name with particles", "Update on Chiara Van der Berg, 102-year-old resident with dementia.", PHI_T_DATE_OF_BIRTH, M, 1 },
+	{ "pasted HL7 with other encoding characters", "The feed rejected this:\nMSH|@*!%|EPIC|A|B|C|2026||ADT@A01|1|P|2.4\nPID|1||231@@@H@MR||ZAMORA@JANNIK||19910105\n", PHI_T_HL7V2, H, 1 },
+	{ "pasted HL7 with another field separator", "Rejected:\nMSH#^~\\&#EPIC#A#B#C#2026##ADT^A01#1#P#2.4\nPID#1##231^^^H^MR##ZAMORA^JANNIK##19910105\n", PHI_T_HL7V2, H, 1 },
+	{ "MSH in prose is no HL7", "MSH|1 and MSH| are notes; PID|x||y||Roe", PHI_T_HL7V2, L, 0 },
 	/* record numbers under other labels */
 	{ "mrn after Hospital Number", "Hospital Number: A8412081", PHI_T_MRN, H, 1 },
 	{ "mrn after Hosp No.", "Hosp No. B9993667", PHI_T_MRN, H, 1 },
