@@ -285,7 +285,7 @@ const char *phi_format_name(enum phi_format f)
 		"text", "header", "html", "pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp",
 		"rtf", "csv", "ical", "vcard", "xml", "json", "hl7v2", "fhir", "ccda", "dicom",
 		"zip", "gzip", "rfc822", "multipart", "image", "audio", "video", "binary",
-		"tnef",
+		"tnef", "x12",
 	};
 	return (unsigned)f < PHI_FMT__COUNT ? names[f] : "unknown";
 }

@@ -141,6 +141,8 @@ static int text_or_hl7(struct phi_doc *d, int part, const unsigned char *p, size
 		d->parts[part].format = PHI_FMT_HL7V2;
 		return x_hl7_extract(d, part, p, n);
 	}
+	if (x_x12_sniff(p, n))
+		return x_x12_extract(d, part, p, n);
 	return x_text_extract(d, part, p, n);
 }
 
@@ -162,6 +164,10 @@ int extract_part(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 	static const char *const ical_types[] = { "text/calendar", "application/ics", "text/x-vcalendar", NULL };
 	static const char *const vcard_types[] = { "text/vcard", "text/x-vcard", "text/directory", NULL };
 	static const char *const text_ext[] = { "txt", "text", "log", "md", "asc", NULL };
+	static const char *const x12_types[] = { "application/edi-x12", "application/x12", "application/x-x12",
+		"text/x12", NULL };
+	static const char *const x12_ext[] = { "x12", "edi", "837", "834", "835", "270", "271", "276", "277",
+		"278", "820", NULL };
 	const struct phi_part *pt;
 	const char *ct;
 	char ext[16];
@@ -236,6 +242,8 @@ int extract_part(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 		return run(d, part, PHI_FMT_VIDEO, NULL, 0, p, n);
 	if (one_of(ct, hl7_types) || strcmp(ext, "hl7") == 0)
 		return run(d, part, PHI_FMT_HL7V2, x_hl7_extract, 1, p, n);
+	if (one_of(ct, x12_types) || one_of(ext, x12_ext))
+		return run(d, part, PHI_FMT_X12, x_x12_extract, 1, p, n);
 	if (one_of(ct, json_types) || has_suffix(ct, "+json") || strcmp(ext, "json") == 0)
 		return run(d, part, PHI_FMT_JSON, json_or_fhir, 1, p, n);
 	if (one_of(ct, xml_types) || has_suffix(ct, "+xml") || strcmp(ext, "xml") == 0 ||
@@ -246,6 +254,8 @@ int extract_part(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 	/* 4. octet-stream and unknown: weak sniffs, then text, else binary */
 	if (x_hl7_sniff(p, n))
 		return run(d, part, PHI_FMT_HL7V2, x_hl7_extract, 1, p, n);
+	if (x_x12_sniff(p, n))
+		return run(d, part, PHI_FMT_X12, x_x12_extract, 1, p, n);
 	if (x_fhir_sniff(p, n)) {
 		/* FHIR is JSON or XML; XML goes through x_xml, which routes it. */
 		size_t i = 0;

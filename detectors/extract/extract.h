@@ -61,5 +61,11 @@ int x_ccda_sniff(const unsigned char *p, size_t n);
 int x_ccda_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n);
 int x_dicom_sniff(const unsigned char *p, size_t n);
 int x_dicom_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n);
+/* ASC X12 EDI (837, 834, 270/271 ...): an ISA interchange; the persons' NM1
+ * names, ids, addresses and DMG birth dates as patient fields, HI codes as
+ * clinical text. x_x12_find: offset of an ISA header at a line start, or n. */
+int x_x12_sniff(const unsigned char *p, size_t n);
+size_t x_x12_find(const unsigned char *p, size_t n);
+int x_x12_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n);
 
 #endif

@@ -12,7 +12,9 @@
  *   - pasted FHIR JSON (an object holding "resourceType"): child
  *     "application/fhir+json", format fhir, x_fhir; pasted CDA XML
  *     ("<ClinicalDocument" .. "</ClinicalDocument>"): child
- *     "application/hl7-cda+xml", format ccda, x_ccda.
+ *     "application/hl7-cda+xml", format ccda, x_ccda; a pasted X12
+ *     interchange (an ISA header at a line start .. its IEA line): child
+ *     "application/edi-x12", format x12, x_x12.
  * An armoured "BEGIN PGP MESSAGE" block makes the part unscannable
  * ("encrypted"). The pasted text also stays in the parent's free text: a duplicate finding
  * costs less than a missed one. At most X_TEXT_EMBED_MAX children per part;
@@ -230,6 +232,25 @@ static int pasted_cda(struct phi_doc *d, int part, const unsigned char *p, size_
 	return rc;
 }
 
+/* An X12 interchange pasted into prose: from its ISA to the end of its IEA
+ * segment (or of the text) as a child part. */
+static int pasted_x12(struct phi_doc *d, int part, const unsigned char *p, size_t n, int *made)
+{
+	size_t s = x_x12_find(p, n), e;
+	const unsigned char *iea;
+
+	if (s == n || *made >= X_TEXT_EMBED_MAX)
+		return PHI_OK;
+	iea = memfind(p + s, n - s, "IEA", 3);
+	e = n;
+	if (iea) {
+		const unsigned char *nl = memchr(iea, '\n', n - (size_t)(iea - p));
+		e = nl ? (size_t)(nl - p) + 1 : n;
+	}
+	(*made)++;
+	return embed(d, part, "application/edi-x12", NULL, PHI_FMT_X12, x_x12_extract, p + s, e - s);
+}
+
 int x_text_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 {
 	int rc, made = 0;
@@ -248,5 +269,7 @@ int x_text_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n
 		rc = pasted_fhir(d, part, p, n, &made);
 	if (rc == PHI_OK && memfind(p, n, "<ClinicalDocument", 17))
 		rc = pasted_cda(d, part, p, n, &made);
+	if (rc == PHI_OK && memfind(p, n, "ISA", 3))
+		rc = pasted_x12(d, part, p, n, &made);
 	return rc == PHI_ELIMIT ? PHI_OK : rc;
 }

@@ -47,6 +47,7 @@ enum phi_format {
 	PHI_FMT_VIDEO,
 	PHI_FMT_BINARY,  /* unknown binary: recorded, not read */
 	PHI_FMT_TNEF,    /* Outlook winmail.dat (application/ms-tnef) */
+	PHI_FMT_X12,     /* ASC X12 EDI (837 claims, 834 enrollment, 270/271 ...) */
 	PHI_FMT__COUNT
 };
 
