@@ -127,6 +127,7 @@ static const struct {
 	{ "dob rejects an ordinal meeting date", "the meeting on the 3rd April 2026", PHI_T_DATE_OF_BIRTH, L, 0 },
 	{ "health words of a French letter", "son insuffisance cardiaque", PHI_T_MEDICAL_TERM, L, 1 },
 	{ "health words of a German letter", "bei bekannter Herzinsuffizienz", PHI_T_MEDICAL_TERM, L, 1 },
+	{ "health words of a Spanish letter: EPOC", "con EPOC de larga evoluci\xc3\xb3n", PHI_T_MEDICAL_TERM, L, 1 },
 	{ "health words of a Portuguese letter", "com insufici\xc3\xaancia renal", PHI_T_MEDICAL_TERM, L, 1 },
 	/* names: greetings, table cells, the reader's health or a charity's */
 	{ "name after Good morning with the reader's results", "Good morning Rainer Iwanowski,\n\nYour biopsy results are back and confirm urinary tract infection.", PHI_T_PERSON_NAME, M, 1 },
