@@ -19,7 +19,9 @@ here). It varies what make_cases.py does not:
   - clean hard negatives: HIPAA training text, newsletters with health words
     and staff names, invoices with SSN/MRN-shaped numbers, lab-equipment
     serials, ICD-10-shaped part codes, meeting dates, aggregate statistics,
-    de-identified DICOM, FHIR resources of staff, HL7 interface specs.
+    de-identified DICOM, FHIR resources of staff, HL7 interface specs;
+  - ASC X12 EDI (837 claims, 834 enrollment, 270 eligibility; a 999
+    acknowledgment as the clean one), attached or pasted.
 
 OUTDIR/manifest.jsonl is in the corpus's format (file, stratum, expect,
 types, source "generated", why); messages are OUTDIR/<stratum>/<stratum>-<hash>.eml.
@@ -957,6 +959,66 @@ def clean_more():
     return wrap(org, s, b, atts=atts), stratum, "clean", [], "clean more kind %d" % k
 
 
+def x12_isa(es="*", cs=":", st="~"):
+    return es.join(["ISA", "00", " " * 10, "00", " " * 10, "ZZ", "RIVERBEND".ljust(15), "ZZ", "CLEARHOUSE".ljust(15), "261104", "0930",
+                    "^", "00501", "%09d" % R.randint(0, 10 ** 9), "0", "P", cs]) + st
+
+
+def p_x12():
+    """ASC X12 837 claims, 834 enrollment and 270 eligibility requests, as billing staff send them."""
+    f, l, fem = who()
+    d, c = dob(), pick(COND)
+    es, cs, st = pick([("*", ":", "~"), ("*", ">", "~"), ("|", "^", "\n"), ("*", ":", "~\r\n")])
+    if es == "|" and cs == "^":
+        cs = ">"
+    J = es.join
+    k = R.randrange(3)
+    segs = [x12_isa(es, cs, st).rstrip(st)]
+    if k == 0:
+        icd = pick(ICD).replace(".", "")
+        segs += [J(["GS", "HC", "RIVERBEND", "CLEARHOUSE", "20261104", "0930", "1", "X", "005010X222A1"]), J(["ST", "837", "0001", "005010X222A1"]),
+                 J(["NM1", "85", "2", "RIVERBEND MEDICAL GROUP", "", "", "", "", "XX", npi()]), J(["HL", "2", "1", "22", "0"]), J(["SBR", "P", "18", "", "", "", "", "", "", "CI"]),
+                 J(["NM1", "IL", "1", l.upper(), f.upper(), R.choice("ABCDE"), "", "", "MI", "XQ%09d" % R.randint(0, 10 ** 9)]),
+                 J(["N3", "%d %s" % (R.randint(1, 999), pick(["ELM ST", "OAK AVE", "RIVER RD"]))]), J(["N4", "NASHUA", "NH", "03060"]),
+                 J(["DMG", "D8", d.strftime("%Y%m%d"), "F" if fem else "M"]), J(["CLM", "PCN%06d" % R.randint(0, 10 ** 6), "%d" % R.randint(80, 900), "", "", "11" + cs + "B" + cs + "1", "Y", "A", "Y", "I"]),
+                 J(["HI", "ABK" + cs + icd]), J(["SV1", "HC" + cs + pick(["99213", "99214", "93000"]), "150", "UN", "1"]), J(["SE", "12", "0001"])]
+        why = "X12 837 claim"
+    elif k == 1:
+        a, g, sn = ssn_ok()
+        segs += [J(["GS", "BE", "EMPLOYER", "HEALTHPLAN", "20261104", "0930", "1", "X", "005010X220A1"]), J(["ST", "834", "0001"]),
+                 J(["INS", "Y", "18", "021", "28", "A", "", "", "FT"]), J(["REF", "0F", "E%05d" % R.randint(0, 99999)]),
+                 J(["NM1", "IL", "1", l.upper(), f.upper(), "", "", "", "34", "%03d%02d%04d" % (a, g, sn)]),
+                 J(["DMG", "D8", d.strftime("%Y%m%d"), "F" if fem else "M"]), J(["HD", "021", "", "HLT", "PPO01", "EMP"]), J(["SE", "8", "0001"])]
+        why = "X12 834 enrollment with SSN"
+    else:
+        segs += [J(["GS", "HS", "RIVERBEND", "PAYER", "20261104", "0930", "1", "X", "005010X279A1"]), J(["ST", "270", "0001"]),
+                 J(["NM1", "PR", "2", "HEALTHPLAN", "", "", "", "", "PI", "12345"]),
+                 J(["NM1", "IL", "1", l.upper(), f.upper(), "", "", "", "MI", "W%09d" % R.randint(0, 10 ** 9)]),
+                 J(["DMG", "D8", d.strftime("%Y%m%d")]), J(["EQ", "30"]), J(["SE", "6", "0001"])]
+        why = "X12 270 eligibility request"
+    segs += [J(["GE", "1", "1"]), J(["IEA", "1", "%09d" % R.randint(0, 10 ** 9)])]
+    data = st.join(segs) + st
+    org = pick(ORGS)
+    if R.random() < 0.5:
+        atts = [att_part(data.encode(), pick(["application/edi-x12", "application/octet-stream", "text/plain"]), pick(["claim.837", "batch.edi", "enroll.x12", "EDI_%d.txt" % R.randint(1, 99)]))]
+        msg = wrap(org, pick(["Rejected batch", "EDI file", "834 test file"]), "The clearinghouse rejected the attached file; can you look?", atts=atts, shape="plain")
+    else:
+        msg = wrap(org, "EDI question", "The payer rejected this transaction:\n\n" + data + "\n\nAny idea why?", shape=R.choice(["plain", "alt"]))
+    # an 837 carries diagnoses (phi); an 834 or a 270 identifies members (pii at least)
+    return msg, "edi", "phi" if k == 0 else "pii", ["date_of_birth", "person_name"], why
+
+
+def clean_x12():
+    es, cs, st = "*", ":", "~"
+    J = es.join
+    segs = [x12_isa(es, cs, st).rstrip(st), J(["GS", "FA", "CLEARHOUSE", "RIVERBEND", "20261104", "0931", "2", "X", "005010X231A1"]),
+            J(["ST", "999", "0001"]), J(["AK1", "HC", "1", "005010X222A1"]), J(["AK2", "837", "0001"]),
+            J(["IK5", "A"]), J(["AK9", "A", "1", "1", "1"]), J(["SE", "6", "0001"]), J(["GE", "1", "2"]), J(["IEA", "1", "%09d" % R.randint(0, 10 ** 9)])]
+    org = pick(ORGS)
+    msg = wrap(org, "999 acknowledgment", "Acknowledgment for batch 1 attached; all accepted.", atts=[att_part((st.join(segs) + st).encode(), "application/edi-x12", "ack.999")], shape="plain")
+    return msg, "lookalike", "clean", [], "X12 999 acknowledgment (no person)"
+
+
 # ---------------------------------------------------------------- PII makers
 
 def pii():
@@ -1095,8 +1157,9 @@ def main():
     ap.add_argument("--n", type=int, default=400)
     a = ap.parse_args()
     R = random.Random(a.seed)
-    makers = [(p_referral, 0.14), (p_foreign, 0.08), (p_attach, 0.10), (p_body_enc, 0.03), (p_more, 0.10), (p_hl7, 0.06),
-              (p_fhir, 0.04), (p_ccda, 0.03), (p_dicom, 0.03), (pii, 0.09), (clean, 0.20), (clean_more, 0.10)]
+    makers = [(p_referral, 0.13), (p_foreign, 0.08), (p_attach, 0.10), (p_body_enc, 0.03), (p_more, 0.10), (p_hl7, 0.06),
+              (p_fhir, 0.04), (p_ccda, 0.03), (p_dicom, 0.03), (p_x12, 0.03), (pii, 0.08), (clean, 0.19), (clean_more, 0.09),
+              (clean_x12, 0.01)]
     os.makedirs(a.outdir, exist_ok=True)
     rows = []
     for i in range(a.n):
