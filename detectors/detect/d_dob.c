@@ -271,6 +271,11 @@ static void dob_after(struct det_seg *ds, const struct kw_hit *h)
 
 	if (lim > n)
 		lim = n;
+	/* "né le" / "née le" only with the accent: "ne le" is French negation
+	 * ("je ne le savais pas le 3 avril") */
+	if (h->end - h->start >= 5 && lc(t[h->start]) == 'n' && lc(t[h->start + 1]) == 'e' &&
+	    (t[h->start + 2] == ' ' || (lc(t[h->start + 2]) == 'e' && t[h->start + 3] == ' ')))
+		return;
 	while (i < lim && tokens < 5) {
 		if (t[i] == '\n' && ++nl > 1)
 			return;

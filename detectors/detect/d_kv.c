@@ -140,6 +140,11 @@ static void one(struct det_seg *ds, const struct kw_hit *h)
 		if (label_is(t, h, "unit") && !ds->clinical &&
 		    !(ctx_near(ds, h->start, vb, 200, 200) & (K_PATIENT | K_NAMELBL | K_DOB | K_HEALTH)))
 			return;
+		/* a NANP phone number after the label ("Hospital number 617-555-0142"
+		 * is the switchboard): 3-3-4 digits split by '-', '.' */
+		if (dig == 10 && len == 12 && alpha == 0 && (t[va + 3] == '-' || t[va + 3] == '.') &&
+		    t[va + 7] == t[va + 3])
+			return;
 		if (dig >= 4 && dig + alpha >= 5 && dig + alpha <= 12 && other <= 2)
 			det_add(ds, PHI_T_MRN, PHI_CONF_HIGH, va, len, "+mrn");
 		return;

@@ -125,6 +125,8 @@ static const struct {
 	{ "dob accepts Portuguese: nascida em 3 de marco", "nascida em 3 de mar\xc3\xa7o de 1979", PHI_T_DATE_OF_BIRTH, H, 1 },
 	{ "dob accepts Portuguese: data de nascimento", "Data de nascimento: 23/04/1979", PHI_T_DATE_OF_BIRTH, H, 1 },
 	{ "dob rejects an ordinal meeting date", "the meeting on the 3rd April 2026", PHI_T_DATE_OF_BIRTH, L, 0 },
+	{ "dob rejects French negation ne le", "Je ne le savais pas avant le 3 avril 2026, la r\xc3\xa9union", PHI_T_DATE_OF_BIRTH, L, 0 },
+	{ "mrn rejects a phone number after Hospital number", "Hospital number 617-555-0142 for the switchboard.", PHI_T_MRN, L, 0 },
 	{ "health words of a French letter", "son insuffisance cardiaque", PHI_T_MEDICAL_TERM, L, 1 },
 	{ "health words of a German letter", "bei bekannter Herzinsuffizienz", PHI_T_MEDICAL_TERM, L, 1 },
 	{ "health words of a Spanish letter: EPOC", "con EPOC de larga evoluci\xc3\xb3n", PHI_T_MEDICAL_TERM, L, 1 },
