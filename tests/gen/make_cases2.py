@@ -914,7 +914,7 @@ def p_more():
 
 def clean_more():
     org = pick(ORGS)
-    k = R.randrange(12)
+    k = R.randrange(14)
     atts = []
     st = pick(STAFF)
     stn = ("%s %s %s" % st).strip()
@@ -952,10 +952,16 @@ def clean_more():
     elif k == 10:
         s, b = "Equipment inventory", ("Infusion pumps: model 8015, S/N 12%07d, 12%07d; asset tags A-0%05d, A-0%05d. "
                                        "Defibrillator serial %d-%02d-%04d due for battery on %s." % (R.randint(0, 10 ** 7), R.randint(0, 10 ** 7), R.randint(0, 99999), R.randint(0, 99999), R.randint(100, 899), R.randint(10, 99), R.randint(1000, 9999), date_en(datetime.date(2027, 3, R.randint(1, 28)))))
+    elif k == 12:
+        s, b = "Phone numbers", ("Useful numbers for the new residents:\nHospital number %d-555-01%02d (switchboard)\nUnit No. 5 North, ext. %d\n"
+                                 "Good morning Team Alpha: the asthma clinic moves to room %d on Monday." % (R.randint(201, 989), R.randint(0, 99), R.randint(1000, 9999), R.randint(100, 400)))
+    elif k == 13:
+        s, b = "Réunion annulée", ("Bonjour à tous,\n\nJe ne le savais pas avant le %s : la réunion sur le diabète et l'insuffisance cardiaque est reportée. "
+                                   "Sehr geehrte Kolleginnen und Kollegen, der Befund-Workshop findet am %s statt.\n\nCordialement" % (date_fr(datetime.date(2026, 11, R.randint(1, 28))), date_de(datetime.date(2026, 12, R.randint(1, 28)))))
     else:
         s, b = "Unit update", ("Unit No. 4 West reopens Monday after renovation; unit number 41%03d in the bed board now maps to 4W. "
                                "Staff parking permit 88%04d. Flu clinic on the unit Friday." % (R.randint(0, 999), R.randint(0, 9999)))
-    stratum = "lookalike" if k in (0, 1, 6, 8, 9, 10, 11) else "hardneg"
+    stratum = "lookalike" if k in (0, 1, 6, 8, 9, 10, 11, 12) else "hardneg"
     return wrap(org, s, b, atts=atts), stratum, "clean", [], "clean more kind %d" % k
 
 
