@@ -164,7 +164,9 @@ static void one(struct det_seg *ds, const struct kw_hit *h)
 		if (alpha == 0 && dig >= 6 && dig <= 17 && other <= 3) {
 			if (ctx_before(ds, h->start, 24, K_PATIENT) || (ctx_near(ds, h->start, h->end, 0, 0) & K_PATIENT))
 				det_add(ds, PHI_T_MRN, PHI_CONF_MEDIUM, va, len, "+patient account");
-			else if (neg || biz)
+			/* a reference word near does not make a "checking/savings/bank
+			 * account" label someone's customer number */
+			else if ((neg && !(c & K_BANK)) || biz)
 				det_add(ds, PHI_T_ACCOUNT_NUMBER, PHI_CONF_LOW, va, len,
 				        biz ? "+account -business" : "+account -reference");
 			else if (ctx_near(ds, h->start, vb, 120, 60) & (K_BANK | K_ROUTING))

@@ -3,7 +3,8 @@
  * table next to context.c's built-in labels when the engine is built.
  *
  * Record-number labels that EHRs print besides "MRN" ("Hospital Number",
- * "Hosp No.", Meditech's "Unit No."), and the birth-date, record and
+ * "Hosp No.", Meditech's "Unit No.", encounter and visit numbers, Epic's
+ * "CSN"), and the birth-date, record and
  * patient labels of the letters clinic staff write in French, German and
  * Portuguese ("date de naissance", "né le", "geb.", "Geburtsdatum", "data
  * de nascimento"). Every phrase is normalised like the built-in ones
@@ -26,6 +27,9 @@ static const struct {
 	{ "hosp", K_MRN, TF_REQ_HASH }, { "hosp num", K_MRN | K_PATIENT, 0 },
 	{ "unit no", K_MRN, 0 }, { "unit number", K_MRN, 0 }, { "unit", K_MRN, TF_REQ_HASH },
 	{ "mr no", K_MRN, 0 }, { "mr number", K_MRN, 0 }, { "emr", K_MRN, TF_REQ_HASH },
+	{ "encounter number", K_MRN, 0 }, { "encounter no", K_MRN, 0 }, { "encounter id", K_MRN, 0 },
+	{ "encounter", K_MRN, TF_REQ_HASH }, { "visit number", K_MRN, 0 }, { "visit id", K_MRN, 0 },
+	{ "csn", K_MRN, TF_CASE },
 	{ "numero de dossier", K_MRN | K_PATIENT, 0 }, { "n de dossier", K_MRN | K_PATIENT, 0 },
 	{ "no de dossier", K_MRN | K_PATIENT, 0 }, { "dossier patient", K_MRN | K_PATIENT, 0 },
 	{ "patientennummer", K_MRN | K_PATIENT, 0 }, { "patienten nr", K_MRN | K_PATIENT, 0 },
