@@ -130,7 +130,8 @@ def mrn_shape():
                  ("Hosp No.", "%s%07d" % (R.choice("ABKMX"), R.randint(0, 9999999))),
                  ("Hospital Number:", "%s%07d" % (R.choice("ABKMX"), R.randint(0, 9999999))),
                  ("Chart #", "%02d-%05d" % (R.randint(10, 99), R.randint(0, 99999))),
-                 ("Unit No.", "%08d" % R.randint(0, 99999999)), ("MRN -", "%d" % R.randint(1000000, 99999999))])
+                 ("Unit No.", "%08d" % R.randint(0, 99999999)), ("MRN -", "%d" % R.randint(1000000, 99999999)),
+                 ("Encounter #:", "%09d" % R.randint(0, 10 ** 9)), ("CSN:", "%010d" % R.randint(0, 10 ** 10))])
 
 
 def ssn_ok():
