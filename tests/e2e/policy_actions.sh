@@ -370,6 +370,23 @@ pfx_sink_clear
 pfx_send "$R/soc" "$M/soc.eml" --to fans@social.example
 [ $? -eq 5 ] && grep -qE '^550[ -]5\.7\.1 ' "$R/soc" && grep -q 'posted to social networks' "$R/soc"
 tap_ok $? "every recipient refused: the 550 5.7.1 explanation" || show "$R/soc"
+
+# ------------------------------------------------------------------ a reply into a social network's thread
+# The network made up the reply address on a domain no list knows; the
+# message's In-Reply-To still names the network: the recipient is social.
+{ phi_msg "Re: your post" "<reply+Zq81x@relay.unlisted.example>" | sed '/^Message-ID:/a\
+In-Reply-To: <notif.4471.abc@social.example>\
+References: <notif.4471.abc@social.example>'; } >"$M/thread.eml"
+pfx_sink_clear
+pfx_send "$R/thread" "$M/thread.eml" --to reply+Zq81x@relay.unlisted.example
+[ $? -eq 5 ] && grep -qE '^550[ -]5\.7\.1 ' "$R/thread" && grep -q 'posted to social networks' "$R/thread"
+tap_ok $? "a reply whose In-Reply-To points at a social domain: judged social and refused, whatever the reply address" || show "$R/thread" "$PFX_MLOG"
+grep '"kind":"decision"' "$AUDIT" | tail -1 | grep -q '"recipients":{"social":1}'
+tap_ok $? "... the audit record counts it as a social recipient" || grep '"kind":"decision"' "$AUDIT" | tail -1 | sed 's/^/#   /'
+clean_msg | sed 's/^To: .*/To: <reply+Zq81x@relay.unlisted.example>/; /^Message-ID:/a\
+In-Reply-To: <notif.4471.abc@social.example>' >"$M/thread_clean.eml"
+pfx_send "$R/thread_clean" "$M/thread_clean.eml" --to reply+Zq81x@relay.unlisted.example
+tap_ok $? "... a clean reply into the same thread goes through" || show "$R/thread_clean"
 pfx_milter_stop
 
 # ------------------------------------------------------------------ mta-hold: one quarantined recipient holds the message
