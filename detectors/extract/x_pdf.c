@@ -1058,7 +1058,9 @@ int x_pdf_extract(struct phi_doc *d, int part, const unsigned char *p, size_t n)
 		}
 		if (rc != PHI_OK)
 			break;
-		if (!form && !memmem(b.data, b.len, "BT", 2))
+		/* An empty decoded stream has no text and no buffer (NULL):
+		 * neither memmem nor the content lexer may see NULL + 0. */
+		if (!b.len || (!form && !memmem(b.data, b.len, "BT", 2)))
 			continue;
 		get(x, o->body, o->body_len, "Resources", &rs, &rn, NULL);
 		rc = run_content(x, b.data, b.len, rs, rn);
