@@ -212,9 +212,15 @@ int decide_message(const struct conf *c, const struct mctx *m, const struct phi_
 
 		policy_eval(c->policy, &f, d, "", &pd);
 		fold(out, d, &pd, &first);
-		out->rcpts[d] += m->rcpt_dropped ? (unsigned)m->rcpt_dropped - 1 : 0;
-		if (!m->rcpt_dropped)
-			out->rcpts[d]--; /* no recipient: judged, not counted */
+		if (m->rcpt_dropped) { /* fold counted one of them */
+			out->rcpts[d] += (unsigned)m->rcpt_dropped - 1;
+			if (pd.would >= POLICY_REDIRECT)
+				out->blocked[d] += (unsigned)m->rcpt_dropped - 1;
+		} else { /* no recipient: judged, not counted */
+			out->rcpts[d]--;
+			if (pd.would >= POLICY_REDIRECT)
+				out->blocked[d]--;
+		}
 	}
 	if (out->worst.rule) {
 		out->notify_sender = out->worst.rule->notify_sender;
