@@ -63,7 +63,10 @@ struct qstore_ops {
 	/* Public metadata of every entry, oldest first; cb returning non-zero
 	 * stops. Returns the number listed or -1. */
 	int (*list)(struct qstore *q, int (*cb)(const struct qstore_meta *, void *), void *arg);
-	/* Remove an entry. 0, or -1 (no such entry). */
+	/* Remove an entry and every file that belongs to it (markers,
+	 * counters, crash leftovers): the one removal used by phictl
+	 * quarantine delete/purge and phiportal's retention purge. 0, or -1
+	 * (no such entry; its other files are removed all the same). */
 	int (*del)(struct qstore *q, const char *id);
 	/* Mark `what` (e.g. "release") as used for id, atomically: 0 the first
 	 * time, 1 when it was already used, -1 on error. */
@@ -71,7 +74,19 @@ struct qstore_ops {
 	/* Has `what` been used for id? 1 yes, 0 no, -1 error. */
 	int (*is_used)(struct qstore *q, const char *id, const char *what);
 	void (*close)(struct qstore *q);
+	/* A small counter `what` of entry id kept beside it (the portal's
+	 * wrong codes per recipient, "wrong-N"). count_get: 0 with the value
+	 * in *n (0 when there is none), -1 when it cannot be read, -2 when it
+	 * is corrupt (not a regular file, over QSTORE_COUNT_FILE_MAX bytes,
+	 * not a decimal number up to QSTORE_COUNT_MAX). count_set stores n
+	 * durably (0 removes it); -1 on error, or when the entry is gone (the
+	 * counter is then not left behind). No PHI: only the number. */
+	int (*count_get)(struct qstore *q, const char *id, const char *what, unsigned *n);
+	int (*count_set)(struct qstore *q, const char *id, const char *what, unsigned n);
 };
+
+#define QSTORE_COUNT_FILE_MAX 16
+#define QSTORE_COUNT_MAX 1000000u
 
 struct qstore {
 	const struct qstore_ops *ops;

@@ -10,7 +10,10 @@
  * names ending ".meta" are entries, so a crash at any point leaves either
  * a whole entry or none visible (leftover temporaries and orphan .msg
  * files are ignored, and removed by del). Markers ID.used-WHAT are made
- * with O_EXCL, so "mark used" is atomic across processes.
+ * with O_EXCL, so "mark used" is atomic across processes. Counters
+ * ID.count-WHAT hold one decimal number, written like the entry (temporary
+ * name, fsync, rename, 0600). Every file of an entry is named "ID." or
+ * ".tmp-ID." and more (ids have no dot), and del removes them all.
  * Files are opened relative to the directory descriptor, without
  * following links. Never logs.
  */
@@ -201,7 +204,7 @@ static int write_all(int fd, const void *p, size_t n)
 /* Temporary name, write, fsync, rename. */
 static int write_atomic(struct qstore *q, int dfd, const char *name, const void *p, size_t n)
 {
-	char tmp[QSTORE_ID_MAX + 32];
+	char tmp[2 * QSTORE_ID_MAX + 32];
 	int fd, e;
 
 	snprintf(tmp, sizeof tmp, ".tmp-%s", name);
@@ -571,16 +574,28 @@ static int dir_list(struct qstore *q, int (*cb)(const struct qstore_meta *, void
 	return (int)n;
 }
 
+/* Is name a file of entry id: "ID." or ".tmp-ID." followed by more? */
+static int entry_file(const char *name, const char *id, size_t idlen)
+{
+	if (strncmp(name, ".tmp-", 5) == 0)
+		name += 5;
+	return strncmp(name, id, idlen) == 0 && name[idlen] == '.' && name[idlen + 1];
+}
+
 static int dir_del(struct qstore *q, const char *id)
 {
 	struct qdir *d = q->impl;
 	char name[QSTORE_ID_MAX + 32];
-	int rc;
+	size_t idlen;
+	struct dirent *e;
+	DIR *dir;
+	int rc, fd;
 
 	if (!qstore_id_ok(id)) {
 		snprintf(q->why, sizeof q->why, "bad id");
 		return -1;
 	}
+	/* .meta first: the entry is gone for every reader at once */
 	snprintf(name, sizeof name, "%s.meta", id);
 	rc = unlinkat(d->dfd, name, 0);
 	if (rc != 0)
@@ -588,8 +603,16 @@ static int dir_del(struct qstore *q, const char *id)
 	snprintf(name, sizeof name, "%s.msg", id);
 	if (unlinkat(d->dfd, name, 0) == 0 && rc != 0)
 		rc = 0; /* an orphan message left by a crash */
-	snprintf(name, sizeof name, "%s.used-release", id);
-	unlinkat(d->dfd, name, 0);
+	/* then everything else of it: ID.used-*, ID.count-*, temporaries */
+	idlen = strlen(id);
+	if ((fd = dup(d->dfd)) >= 0 && (dir = fdopendir(fd)) != NULL) {
+		rewinddir(dir);
+		while ((e = readdir(dir)) != NULL)
+			if (entry_file(e->d_name, id, idlen))
+				unlinkat(d->dfd, e->d_name, 0);
+		closedir(dir);
+	} else if (fd >= 0)
+		close(fd);
 	fsync(d->dfd);
 	return rc == 0 ? 0 : -1;
 }
@@ -636,6 +659,98 @@ static int dir_is_used(struct qstore *q, const char *id, const char *what)
 	return errno == ENOENT ? 0 : why(q, "%s: %s", name);
 }
 
+static int counter(struct qstore *q, const char *id, const char *what, char *name, size_t len)
+{
+	if (!qstore_id_ok(id) || !qstore_id_ok(what)) {
+		snprintf(q->why, sizeof q->why, "bad id");
+		return -1;
+	}
+	snprintf(name, len, "%s.count-%s", id, what);
+	return 0;
+}
+
+static int dir_count_get(struct qstore *q, const char *id, const char *what, unsigned *n)
+{
+	struct qdir *d = q->impl;
+	char name[2 * QSTORE_ID_MAX + 16], b[QSTORE_COUNT_FILE_MAX + 1];
+	unsigned long v = 0;
+	struct stat st;
+	ssize_t r;
+	size_t i;
+	int fd;
+
+	*n = 0;
+	if (counter(q, id, what, name, sizeof name) != 0)
+		return -1;
+	fd = openat(d->dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		why(q, "%s: %s", name);
+		return errno == ELOOP ? -2 : -1; /* a symbolic link is not ours */
+	}
+	if (fstat(fd, &st) != 0) {
+		why(q, "%s: %s", name);
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > QSTORE_COUNT_FILE_MAX) {
+		close(fd);
+		snprintf(q->why, sizeof q->why, "%s: not a regular file or too big", name);
+		return -2;
+	}
+	do
+		r = read(fd, b, QSTORE_COUNT_FILE_MAX + 1);
+	while (r < 0 && errno == EINTR);
+	if (r < 0) {
+		why(q, "%s: %s", name);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	/* digits, then one newline, nothing else */
+	for (i = 0; i < (size_t)r && b[i] >= '0' && b[i] <= '9' && v <= QSTORE_COUNT_MAX; i++)
+		v = v * 10 + (unsigned long)(b[i] - '0');
+	if (i == 0 || i + 1 != (size_t)r || b[i] != '\n' || v > QSTORE_COUNT_MAX) {
+		snprintf(q->why, sizeof q->why, "%s: corrupt", name);
+		return -2;
+	}
+	*n = (unsigned)v;
+	return 0;
+}
+
+static int dir_count_set(struct qstore *q, const char *id, const char *what, unsigned n)
+{
+	struct qdir *d = q->impl;
+	char name[2 * QSTORE_ID_MAX + 16], meta[QSTORE_ID_MAX + 16], b[32];
+	struct stat st;
+	int w;
+
+	if (counter(q, id, what, name, sizeof name) != 0)
+		return -1;
+	if (n == 0) {
+		if (unlinkat(d->dfd, name, 0) != 0 && errno != ENOENT)
+			return why(q, "%s: %s", name);
+		return fsync(d->dfd) == 0 ? 0 : why(q, "fsync of the directory%s: %s", NULL);
+	}
+	if (n > QSTORE_COUNT_MAX)
+		n = QSTORE_COUNT_MAX;
+	w = snprintf(b, sizeof b, "%u\n", n);
+	if (write_atomic(q, d->dfd, name, b, (size_t)w) != 0)
+		return -1;
+	if (fsync(d->dfd) != 0)
+		return why(q, "fsync of the directory%s: %s", NULL);
+	/* del removes .meta before it sweeps the rest: an entry deleted
+	 * meanwhile is seen here, and its counter does not stay behind */
+	snprintf(meta, sizeof meta, "%s.meta", id);
+	if (fstatat(d->dfd, meta, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		unlinkat(d->dfd, name, 0);
+		snprintf(q->why, sizeof q->why, "%s: no such entry", id);
+		return -1;
+	}
+	return 0;
+}
+
 static void dir_close(struct qstore *q)
 {
 	struct qdir *d = q->impl;
@@ -647,7 +762,7 @@ static void dir_close(struct qstore *q)
 }
 
 static const struct qstore_ops dir_ops = {
-	dir_put, dir_get, dir_list, dir_del, dir_mark_used, dir_is_used, dir_close
+	dir_put, dir_get, dir_list, dir_del, dir_mark_used, dir_is_used, dir_close, dir_count_get, dir_count_set
 };
 
 struct qstore *qstore_dir_open(const char *dir, const unsigned char key[QCRYPT_KEY_LEN], char *whybuf,

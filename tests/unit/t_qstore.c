@@ -1,8 +1,13 @@
 /*
  * t_qstore.c - the quarantine store and its crypto: round trip, tamper
  * detection (message and metadata), wrong key, crash-safe writes (no
- * partial entry visible), list/delete, single use, id checks, key files.
+ * partial entry visible), list/delete, single use, id checks, key files,
+ * counters (count_get/count_set: crash-safe 0600 file, corrupt and huge
+ * files, no counter left for a deleted entry), and that delete removes
+ * every file of an entry (markers, counters, temporaries; the directory
+ * is listed) and nothing of a neighbour whose id starts the same.
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +53,33 @@ static int count_cb(const struct qstore_meta *m, void *arg)
 	(void)m;
 	(*(int *)arg)++;
 	return 0;
+}
+
+/* Files in store directory d whose name has id followed by '.' (with or
+ * without the ".tmp-" prefix); their names joined into out. */
+static int files_of(const char *d, const char *id, char *out, size_t len)
+{
+	DIR *dd = opendir(d);
+	struct dirent *e;
+	size_t l = strlen(id);
+	int n = 0;
+
+	out[0] = 0;
+	if (!dd)
+		return -1;
+	while ((e = readdir(dd)) != NULL) {
+		const char *nm = strncmp(e->d_name, ".tmp-", 5) == 0 ? e->d_name + 5 : e->d_name;
+
+		if (strncmp(nm, id, l) == 0 && nm[l] == '.') {
+			n++;
+			if (strlen(out) + strlen(e->d_name) + 2 < len) {
+				strcat(out, e->d_name);
+				strcat(out, " ");
+			}
+		}
+	}
+	closedir(dd);
+	return n;
 }
 
 static void make_item(struct qstore_item *it, const char *id, const unsigned char *msg, size_t len)
@@ -232,8 +264,71 @@ int main(void)
 	     "ids with / . or empty are refused");
 	T_OK(q->ops->get(q, "../q", 0, &out) != 0, "get refuses a path as id");
 
-	/* delete */
-	T_EQ_INT(q->ops->del(q, id), 0, "delete removes the entry");
+	/* counters */
+	{
+		unsigned v = 99;
+		struct stat st;
+		char f[600], names[1024];
+
+		T_EQ_INT(q->ops->count_get(q, id, "wrong-0", &v), 0, "count_get: no counter yet is 0");
+		T_EQ_INT(v, 0, "and its value is 0");
+		T_EQ_INT(q->ops->count_set(q, id, "wrong-0", 2), 0, "count_set stores 2");
+		T_OK(q->ops->count_get(q, id, "wrong-0", &v) == 0 && v == 2, "count_get reads 2 back");
+		snprintf(f, sizeof f, "%s/%s.count-wrong-0", path, id);
+		T_OK(stat(f, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0777) == 0600 && st.st_size == 2,
+		     "the counter is ID.count-wrong-0, mode 0600, holding \"2\\n\"");
+		T_OK(q->ops->count_set(q, id, "../x", 1) != 0 && q->ops->count_set(q, "a/b", "wrong-0", 1) != 0,
+		     "count_set refuses a path as id or name");
+		writefile(f, "12x\n", 4, 0600);
+		T_EQ_INT(q->ops->count_get(q, id, "wrong-0", &v), -2, "a counter that is not a number is corrupt (-2)");
+		writefile(f, "", 0, 0600);
+		T_EQ_INT(q->ops->count_get(q, id, "wrong-0", &v), -2, "an empty counter is corrupt");
+		writefile(f, "99999999999\n", 12, 0600);
+		T_EQ_INT(q->ops->count_get(q, id, "wrong-0", &v), -2, "a number past QSTORE_COUNT_MAX is corrupt");
+		writefile(f, "00000000000000000000000000000001\n", 33, 0600);
+		T_EQ_INT(q->ops->count_get(q, id, "wrong-0", &v), -2, "a counter over QSTORE_COUNT_FILE_MAX bytes is corrupt");
+		T_EQ_INT(q->ops->count_set(q, id, "wrong-0", 0), 0, "count_set 0 removes the counter");
+		T_OK(stat(f, &st) != 0, "and the file is gone");
+		snprintf(f, sizeof f, "%s/%s.count-wrong-1", path, id);
+		if (symlink("/etc/passwd", f) == 0)
+			T_EQ_INT(q->ops->count_get(q, id, "wrong-1", &v), -2, "a symbolic link as counter is corrupt");
+		unlink(f);
+		T_OK(q->ops->count_set(q, "20260101000000-ffffffffffffffff", "wrong-0", 1) != 0 &&
+		     files_of(path, "20260101000000-ffffffffffffffff", names, sizeof names) == 0,
+		     "count_set for an entry that is not there fails and leaves no file");
+	}
+
+	/* delete removes every file of the entry, and nothing of another */
+	{
+		char nb[QSTORE_ID_MAX], f[600], names[1024];
+		struct qstore_item it3;
+
+		snprintf(nb, sizeof nb, "%.*s-x", QSTORE_ID_MAX - 3, id); /* a neighbour whose id begins with id */
+		make_item(&it3, nb, msg, 5);
+		T_EQ_INT(q->ops->put(q, &it3), 0, "a neighbour entry whose id begins with the other id");
+		q->ops->mark_used(q, nb, "lock-0");
+		q->ops->mark_used(q, id, "lock-0");
+		q->ops->mark_used(q, id, "opened-1");
+		q->ops->mark_used(q, id, "revoked");
+		q->ops->count_set(q, id, "wrong-0", 1);
+		q->ops->count_set(q, id, "wrong-1", 3);
+		snprintf(f, sizeof f, "%s/.tmp-%s.count-wrong-0", path, id);
+		writefile(f, "1\n", 2, 0600);
+		T_EQ_INT(files_of(path, id, names, sizeof names), 9, "before delete: meta, msg, 4 markers, 2 counters, 1 temporary");
+		T_EQ_INT(q->ops->del(q, id), 0, "delete removes the entry");
+		T_EQ_INT(files_of(path, id, names, sizeof names), 0, "after delete no file of the entry is left");
+		if (names[0])
+			printf("#   left: %s\n", names);
+		T_EQ_INT(files_of(path, nb, names, sizeof names), 3, "the neighbour keeps its meta, msg and marker");
+		T_EQ_INT(q->ops->del(q, nb), 0, "the neighbour is deleted too");
+		T_EQ_INT(files_of(path, nb, names, sizeof names), 0, "and none of its files is left");
+		snprintf(f, sizeof f, "%s/%s.used-lock-0", path, id);
+		writefile(f, "", 0, 0600);
+		T_OK(q->ops->del(q, id) != 0 && files_of(path, id, names, sizeof names) == 0,
+		     "delete of a gone entry says so, and still removes a leftover marker");
+		q->ops->put(q, &it);
+	}
+	T_EQ_INT(q->ops->del(q, id), 0, "delete removes the entry again");
 	n = 0;
 	q->ops->list(q, count_cb, &n);
 	T_EQ_INT(n, 1, "list after delete");
