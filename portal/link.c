@@ -11,7 +11,7 @@
 #include <string.h>
 #include "portal.h"
 
-static struct qstore *open_store(const struct conf *c)
+struct qstore *portal_store(const struct conf *c)
 {
 	char why[QSTORE_WHY_MAX];
 
@@ -31,7 +31,7 @@ enum link_status link_open(const struct conf *c, const char *id, const char *tok
 	if (!c->have_portal_key || !tok || !qstore_id_ok(id) || strlen(tok) >= TOKEN_MAX ||
 	    token_portal_parse(tok, &l->t) != 0 || strcmp(l->t.id, id) != 0)
 		return LINK_BAD;
-	if (!(q = open_store(c)))
+	if (!(q = portal_store(c)))
 		return LINK_ERROR;
 	if (q->ops->get(q, id, want_msg, &l->it) != 0) {
 		/* no entry (purged, deleted) or one that fails its tag check */
@@ -75,7 +75,7 @@ void link_close(struct link *l)
 
 int link_mark(const struct conf *c, const char *id, const char *what)
 {
-	struct qstore *q = open_store(c);
+	struct qstore *q = portal_store(c);
 	int rc;
 
 	if (!q)

@@ -107,6 +107,8 @@ enum MHD_Result link_refuse(struct preq *r, enum link_status s);
 /* Store markers: "lock-N" after too many wrong codes, "opened-N" on the
  * first open (returns 1 the first time), "revoked" for the message. */
 int link_mark(const struct conf *c, const char *id, const char *what);
+/* The store of the configuration (qstore_close it), or NULL. */
+struct qstore *portal_store(const struct conf *c);
 
 /* ---- notify.c: audit records and notices to the sender ---- */
 

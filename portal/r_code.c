@@ -6,13 +6,15 @@
  * CSRF token (single use: a replayed form is refused). The link is
  * checked again on every request, so a revoke or a lock takes effect at
  * once. Wrong codes count per link and recipient, not per session, so a
- * fresh session does not reset them; at portal_attempts the link is
- * locked in the store and the sender is told.
+ * fresh session does not reset them, and in the store (the counter
+ * "wrong-N", see session.h), so a restart does not either; at
+ * portal_attempts the link is locked in the store and the sender is told.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "form.h"
+#include "log.h"
 #include "submit.h"
 #include "portal.h"
 
@@ -149,6 +151,9 @@ enum MHD_Result route_verify(struct preq *r, const char *id)
 	char typed[64], mark[32], left_s[128];
 	unsigned left;
 	int f;
+	struct qstore *q;
+	enum code_store note = CODE_STORE_OK;
+	enum code_result cr;
 
 	r->route = "verify";
 	if (form_session(r, id, &s, &rc) != 0) {
@@ -164,7 +169,23 @@ enum MHD_Result route_verify(struct preq *r, const char *id)
 		link_close(&l);
 		return code_form(r, &s, MHD_HTTP_BAD_REQUEST, "Please type the code from the e-mail.", "error");
 	}
-	switch (session_code_check(r->p->st, r->p->code_key, id, l.t.rcpt, typed, r->now, c->portal_attempts, &left)) {
+	if (!(q = portal_store(c))) {
+		link_close(&l);
+		return link_refuse(r, LINK_ERROR);
+	}
+	cr = session_code_check(r->p->st, r->p->code_key, id, l.t.rcpt, typed, r->now, c->portal_attempts, &left, q,
+	                        &note);
+	if (note == CODE_STORE_CORRUPT)
+		LOG_AT(LOG_ERR, "phiportal: wrong-code count of %s recipient %u is corrupt, taken as the limit: %s", id,
+		       l.t.rcpt, q->why);
+	else if (note == CODE_STORE_ERROR)
+		LOG_AT(LOG_ERR, "phiportal: wrong-code count of %s recipient %u: %s", id, l.t.rcpt, q->why);
+	qstore_close(q);
+	switch (cr) {
+	case CODE_ERROR:
+		portal_audit(c, "code check", id, l.rcpt, "refused: store");
+		link_close(&l);
+		return link_refuse(r, LINK_ERROR);
 	case CODE_OK:
 		session_set_state(r->p->st, s.sid, SESSION_VERIFIED, r->now + c->portal_session_ttl);
 		portal_audit(c, "code check", id, l.rcpt, "ok");

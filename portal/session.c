@@ -29,6 +29,7 @@ struct rate {
 
 struct session_table {
 	pthread_mutex_t mu;
+	pthread_mutex_t count_mu;     /* code checks: around the store's counter */
 	struct session s[SESSION_MAX];
 	struct linkstate l[LINKSTATE_MAX];
 	struct rate r[RATE_MAX];
@@ -38,7 +39,14 @@ struct session_table *session_table_new(void)
 {
 	struct session_table *t = calloc(1, sizeof *t);
 
-	if (t && pthread_mutex_init(&t->mu, NULL) != 0) {
+	if (!t)
+		return NULL;
+	if (pthread_mutex_init(&t->mu, NULL) != 0) {
+		free(t);
+		return NULL;
+	}
+	if (pthread_mutex_init(&t->count_mu, NULL) != 0) {
+		pthread_mutex_destroy(&t->mu);
 		free(t);
 		return NULL;
 	}
@@ -50,6 +58,7 @@ void session_table_free(struct session_table *t)
 	if (!t)
 		return;
 	pthread_mutex_destroy(&t->mu);
+	pthread_mutex_destroy(&t->count_mu);
 	qcrypt_wipe(t, sizeof *t);
 	free(t);
 }
@@ -234,36 +243,70 @@ int session_code_set(struct session_table *t, const char *id, unsigned n,
 
 enum code_result session_code_check(struct session_table *t, const unsigned char key[QCRYPT_KEY_LEN],
                                     const char *id, unsigned n, const char *typed, long long now,
-                                    unsigned max_attempts, unsigned *left)
+                                    unsigned max_attempts, unsigned *left, struct qstore *q,
+                                    enum code_store *note)
 {
 	struct linkstate *l;
 	enum code_result r;
+	enum code_store ns = CODE_STORE_OK;
+	unsigned stored = 0, before, after;
+	char what[32];
+	int g;
 
 	*left = 0;
+	snprintf(what, sizeof what, "wrong-%u", n);
+	pthread_mutex_lock(&t->count_mu);
+	if (q) {
+		g = q->ops->count_get(q, id, what, &stored);
+		if (g == -2) {
+			ns = CODE_STORE_CORRUPT;
+			stored = max_attempts; /* the safe side */
+		} else if (g != 0) {
+			pthread_mutex_unlock(&t->count_mu);
+			if (note)
+				*note = CODE_STORE_ERROR;
+			return CODE_ERROR;
+		}
+	}
 	pthread_mutex_lock(&t->mu);
 	l = link_find(t, id, n, now, 0);
-	if (l && l->attempts >= max_attempts)
+	before = l && l->attempts > stored ? l->attempts : stored;
+	after = before;
+	if (before >= max_attempts) {
+		if (l) {
+			qcrypt_wipe(l->hash, sizeof l->hash);
+			l->code_expires = 0;
+		}
 		r = CODE_LOCKED;
-	else if (!l || !l->code_expires || l->code_expires < now)
+	} else if (!l || !l->code_expires || l->code_expires < now)
 		r = CODE_NONE;
 	else if (code_check(key, id, n, typed, l->hash)) {
 		/* used up: the same code cannot open a second session */
 		qcrypt_wipe(l->hash, sizeof l->hash);
 		l->code_expires = 0;
-		l->attempts = 0;
+		after = 0;
 		r = CODE_OK;
 	} else {
-		l->attempts++;
-		if (l->attempts >= max_attempts) {
+		after = before + 1;
+		if (after >= max_attempts) {
 			qcrypt_wipe(l->hash, sizeof l->hash);
 			l->code_expires = 0;
 			r = CODE_LOCKED;
 		} else {
-			*left = max_attempts - l->attempts;
+			*left = max_attempts - after;
 			r = CODE_WRONG;
 		}
 	}
+	if (l)
+		l->attempts = after;
 	pthread_mutex_unlock(&t->mu);
+	/* the file follows: written on a wrong code, removed on the right one */
+	if (q && (after != stored || (r == CODE_OK && before)) && ns != CODE_STORE_CORRUPT &&
+	    q->ops->count_set(q, id, what, after) != 0)
+		ns = CODE_STORE_ERROR;
+	pthread_mutex_unlock(&t->count_mu);
+	if (note)
+		*note = ns;
 	return r;
 }
 

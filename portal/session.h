@@ -7,7 +7,16 @@
  * takes it for a moment and copies out what the caller needs, so no
  * pointer into the table escapes. Fixed capacity: when full, the entry
  * used least recently is reused (an old session then has to start again;
- * a lock that matters is also kept in the store, see link.c).
+ * what matters is also kept in the store: the lock, see link.c, and the
+ * count of wrong codes).
+ *
+ * The count of wrong codes per link (message, recipient index) is kept in
+ * the store as the counter "wrong-N" (qstore.h count_get/count_set: file
+ * ID.count-wrong-N, the number only), read on every check and written on
+ * every wrong code, so a restart keeps it; the right code removes it, the
+ * store's del removes it with the entry. Code checks take a second mutex
+ * around the read, the check and the write (they are serialised with each
+ * other; the file I/O does not hold up the other entry points).
  *
  * Session ids and CSRF tokens are 32 random bytes in hex. A session is
  * bound to one message id and one recipient index; it becomes verified
@@ -53,6 +62,14 @@ enum code_result {
 	CODE_WRONG = 1,   /* *left tries remain */
 	CODE_LOCKED = 2,  /* this attempt reached the limit, or it was reached before */
 	CODE_NONE = 3,    /* no code was sent, or it expired */
+	CODE_ERROR = 4,   /* the stored count could not be read: nothing checked */
+};
+
+/* What a code check met in the store (for the caller's log: q->why). */
+enum code_store {
+	CODE_STORE_OK = 0,
+	CODE_STORE_CORRUPT = 1, /* corrupt or oversized count: taken as the limit reached */
+	CODE_STORE_ERROR = 2    /* the count could not be read or written */
 };
 
 struct session_table;
@@ -91,10 +108,16 @@ int session_code_set(struct session_table *t, const char *id, unsigned n,
 /* Check a typed code for (id, n) with code_check under key. Right: the
  * code is used up and CODE_OK. Wrong: one attempt is counted; at
  * max_attempts the result is CODE_LOCKED, else CODE_WRONG with *left.
- * CODE_NONE when there is no live code (nothing is counted). */
+ * CODE_NONE when there is no live code (nothing is counted).
+ * With a store q (NULL: memory only) the count is the larger of memory
+ * and q's counter "wrong-N", and is written back to q (removed on
+ * CODE_OK). A counter that cannot be read gives CODE_ERROR; a corrupt one
+ * counts as max_attempts (CODE_LOCKED). *note (may be NULL) says what the
+ * store did, the reason in q->why. */
 enum code_result session_code_check(struct session_table *t, const unsigned char key[QCRYPT_KEY_LEN],
                                     const char *id, unsigned n, const char *typed, long long now,
-                                    unsigned max_attempts, unsigned *left);
+                                    unsigned max_attempts, unsigned *left, struct qstore *q,
+                                    enum code_store *note);
 
 /* Rate limit: count one request from addr in the current minute; 0 while
  * at most `limit` requests came in it, -1 past that. */

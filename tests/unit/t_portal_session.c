@@ -5,11 +5,19 @@
  * wrong, the attempt limit, expiry, used up, resend limit, a code for
  * another message), per-address rate limits, the cookie's attributes, the
  * urlencoded form parser, HTML escaping, and the message view (multipart
- * with an attachment, HTML to text without its script).
+ * with an attachment, HTML to text without its script); the wrong-code
+ * count kept in the store (survives a fresh table over the same directory,
+ * as after a restart; cleared by the right code; a corrupt count locks);
+ * the retention purge leaves no file of a purged entry (the directory is
+ * listed).
  */
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "tap.h"
 #include "form.h"
 #include "msgview.h"
@@ -92,38 +100,38 @@ static void test_codes(void)
 	unsigned left = 99;
 	int i, rc;
 
-	T_EQ_INT(session_code_check(t, key, ID, 0, "12345678", 1000, 3, &left), CODE_NONE,
+	T_EQ_INT(session_code_check(t, key, ID, 0, "12345678", 1000, 3, &left, NULL, NULL), CODE_NONE,
 	         "no code sent yet: CODE_NONE, nothing counted");
 	code_hash(key, ID, 0, "12345678", h);
 	T_EQ_INT(session_code_set(t, ID, 0, h, 1000, 1900), 0, "a code is set");
-	T_EQ_INT(session_code_check(t, key, ID, 0, "11111111", 1001, 3, &left), CODE_WRONG, "wrong code: CODE_WRONG");
+	T_EQ_INT(session_code_check(t, key, ID, 0, "11111111", 1001, 3, &left, NULL, NULL), CODE_WRONG, "wrong code: CODE_WRONG");
 	T_EQ_INT(left, 2, "two tries left of three");
-	T_EQ_INT(session_code_check(t, key, ID2, 0, "12345678", 1001, 3, &left), CODE_NONE,
+	T_EQ_INT(session_code_check(t, key, ID2, 0, "12345678", 1001, 3, &left, NULL, NULL), CODE_NONE,
 	         "the code typed for another message finds no code there");
-	T_EQ_INT(session_code_check(t, key, ID, 1, "12345678", 1001, 3, &left), CODE_NONE,
+	T_EQ_INT(session_code_check(t, key, ID, 1, "12345678", 1001, 3, &left, NULL, NULL), CODE_NONE,
 	         "the code typed for another recipient's link finds no code there");
-	T_EQ_INT(session_code_check(t, key, ID, 0, "12345678", 1002, 3, &left), CODE_OK, "the right code: CODE_OK");
-	T_EQ_INT(session_code_check(t, key, ID, 0, "12345678", 1003, 3, &left), CODE_NONE,
+	T_EQ_INT(session_code_check(t, key, ID, 0, "12345678", 1002, 3, &left, NULL, NULL), CODE_OK, "the right code: CODE_OK");
+	T_EQ_INT(session_code_check(t, key, ID, 0, "12345678", 1003, 3, &left, NULL, NULL), CODE_NONE,
 	         "the same code again: used up (CODE_NONE)");
 
 	code_hash(key, ID, 0, "22222222", h);
 	session_code_set(t, ID, 0, h, 1000, 1900);
-	T_EQ_INT(session_code_check(t, key, ID, 0, "22222222", 1901, 3, &left), CODE_NONE, "an expired code: CODE_NONE");
+	T_EQ_INT(session_code_check(t, key, ID, 0, "22222222", 1901, 3, &left, NULL, NULL), CODE_NONE, "an expired code: CODE_NONE");
 
 	/* the attempt limit */
 	code_hash(key, ID2, 0, "33333333", h);
 	session_code_set(t, ID2, 0, h, 1000, 1900);
-	session_code_check(t, key, ID2, 0, "00000000", 1001, 3, &left);
-	session_code_check(t, key, ID2, 0, "00000000", 1002, 3, &left);
-	rc = session_code_check(t, key, ID2, 0, "00000000", 1003, 3, &left);
+	session_code_check(t, key, ID2, 0, "00000000", 1001, 3, &left, NULL, NULL);
+	session_code_check(t, key, ID2, 0, "00000000", 1002, 3, &left, NULL, NULL);
+	rc = session_code_check(t, key, ID2, 0, "00000000", 1003, 3, &left, NULL, NULL);
 	T_EQ_INT(rc, CODE_LOCKED, "the third wrong code of three: CODE_LOCKED");
-	T_EQ_INT(session_code_check(t, key, ID2, 0, "33333333", 1004, 3, &left), CODE_LOCKED,
+	T_EQ_INT(session_code_check(t, key, ID2, 0, "33333333", 1004, 3, &left, NULL, NULL), CODE_LOCKED,
 	         "after the lock even the right code is refused");
 	code_hash(key, ID2, 0, "44444444", h);
 	session_code_set(t, ID2, 0, h, 1005, 1900);
-	T_EQ_INT(session_code_check(t, key, ID2, 0, "44444444", 1006, 3, &left), CODE_LOCKED,
+	T_EQ_INT(session_code_check(t, key, ID2, 0, "44444444", 1006, 3, &left, NULL, NULL), CODE_LOCKED,
 	         "a new code does not unlock the link");
-	T_EQ_INT(session_code_check(t, key, ID2, 1, "44444444", 1006, 3, &left), CODE_NONE,
+	T_EQ_INT(session_code_check(t, key, ID2, 1, "44444444", 1006, 3, &left, NULL, NULL), CODE_NONE,
 	         "the lock is per recipient: another index is not locked");
 
 	/* codes mailed per hour */
@@ -133,6 +141,241 @@ static void test_codes(void)
 	T_EQ_INT(session_code_set(t, ID3, 0, h, 2010, 2900), -1, "one more code within the hour is refused");
 	T_EQ_INT(session_code_set(t, ID3, 0, h, 2000 + 3600, 6500), 0, "an hour later a code is accepted again");
 	session_table_free(t);
+}
+
+static char sdir[256];
+
+/* A redirected entry `id` stored at `when` in the store q. */
+static int put_entry(struct qstore *q, const char *id, long long when)
+{
+	static char *rcpts[] = { "bob@outside.example", "dave@outside.example", "eve@outside.example",
+		                 "fay@outside.example" };
+	static unsigned char m[] = "Subject: x\r\n\r\nbody\r\n";
+	struct qstore_item it;
+
+	memset(&it, 0, sizeof it);
+	snprintf(it.meta.id, sizeof it.meta.id, "%s", id);
+	it.meta.time = when;
+	snprintf(it.meta.action, sizeof it.meta.action, "redirect");
+	it.meta.nrcpt = 4;
+	it.sender = "alice@example.org";
+	it.subject = "Patient follow-up";
+	it.rcpts = rcpts;
+	it.nrcpt = 4;
+	it.msg = m;
+	it.msglen = sizeof m - 1;
+	return q->ops->put(q, &it);
+}
+
+/* The content of file NAME in the store directory ("" when absent). */
+static void slurp(const char *name, char *out, size_t len)
+{
+	char p[600];
+	FILE *f;
+	size_t n = 0;
+
+	snprintf(p, sizeof p, "%s/%s", sdir, name);
+	if ((f = fopen(p, "r"))) {
+		n = fread(out, 1, len - 1, f);
+		fclose(f);
+	}
+	out[n] = 0;
+}
+
+/* How many files of entry id ("ID." or ".tmp-ID.") are in the store. */
+static int files_of(const char *id)
+{
+	DIR *d = opendir(sdir);
+	struct dirent *e;
+	size_t l = strlen(id);
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		const char *nm = strncmp(e->d_name, ".tmp-", 5) == 0 ? e->d_name + 5 : e->d_name;
+
+		if (strncmp(nm, id, l) == 0 && nm[l] == '.') {
+			n++;
+			printf("#   %s\n", e->d_name);
+		}
+	}
+	closedir(d);
+	return n;
+}
+
+static void test_stored_count(void)
+{
+	unsigned char skey[QCRYPT_KEY_LEN], key2[QCRYPT_KEY_LEN], h[CODE_HASH_LEN];
+	struct session_table *t;
+	struct qstore *q;
+	enum code_store note;
+	char why[QSTORE_WHY_MAX], name[128], got[64], p[600];
+	unsigned left = 0;
+	struct stat st;
+
+	memset(skey, 0x33, sizeof skey);
+	memset(key2, 0x44, sizeof key2);
+	snprintf(sdir, sizeof sdir, "%s/t_portal_session.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!T_OK(mkdtemp(sdir) != NULL, "a store directory for the count tests"))
+		return;
+	q = qstore_dir_open(sdir, skey, why, sizeof why);
+	if (!T_OK(q && put_entry(q, ID, 1000) == 0, "a redirected entry is stored"))
+		return;
+
+	/* two wrong codes of three */
+	t = session_table_new();
+	code_hash(key, ID, 0, "12345678", h);
+	session_code_set(t, ID, 0, h, 1000, 1900);
+	T_EQ_INT(session_code_check(t, key, ID, 0, "11111111", 1001, 3, &left, q, &note), CODE_WRONG,
+	         "stored count: a wrong code is CODE_WRONG");
+	T_OK(left == 2 && note == CODE_STORE_OK, "two tries left, the store written");
+	snprintf(name, sizeof name, "%s.count-wrong-0", ID);
+	slurp(name, got, sizeof got);
+	T_EQ_STR(got, "1\n", "the count file ID.count-wrong-0 holds 1 (the number only)");
+	snprintf(p, sizeof p, "%s/%s", sdir, name);
+	T_OK(stat(p, &st) == 0 && (st.st_mode & 0777) == 0600, "the count file is mode 0600");
+	session_code_check(t, key, ID, 0, "22222222", 1002, 3, &left, q, &note);
+	slurp(name, got, sizeof got);
+	T_EQ_STR(got, "2\n", "a second wrong code: 2");
+
+	/* restart: a fresh table (and a fresh code key, as phiportal draws one) */
+	session_table_free(t);
+	t = session_table_new();
+	T_EQ_INT(session_code_check(t, key2, ID, 0, "12345678", 1003, 3, &left, q, &note), CODE_NONE,
+	         "after a restart the old code is gone (CODE_NONE), nothing counted");
+	slurp(name, got, sizeof got);
+	T_EQ_STR(got, "2\n", "and the count is still 2");
+	code_hash(key2, ID, 0, "87654321", h);
+	session_code_set(t, ID, 0, h, 1004, 1900);
+	T_EQ_INT(session_code_check(t, key2, ID, 0, "33333333", 1005, 3, &left, q, &note), CODE_LOCKED,
+	         "after a restart the third wrong code of three locks (the count survived)");
+	slurp(name, got, sizeof got);
+	T_EQ_STR(got, "3\n", "the count file says 3");
+
+	/* another restart: still locked, even for the right code */
+	session_table_free(t);
+	t = session_table_new();
+	code_hash(key2, ID, 0, "87654321", h);
+	session_code_set(t, ID, 0, h, 1006, 1900);
+	T_EQ_INT(session_code_check(t, key2, ID, 0, "87654321", 1007, 3, &left, q, &note), CODE_LOCKED,
+	         "after another restart the link stays locked, the right code included");
+
+	/* recipient 1: a wrong code, then the right one clears the count */
+	code_hash(key2, ID, 1, "13572468", h);
+	session_code_set(t, ID, 1, h, 1008, 1900);
+	session_code_check(t, key2, ID, 1, "00000000", 1009, 3, &left, q, &note);
+	snprintf(name, sizeof name, "%s.count-wrong-1", ID);
+	slurp(name, got, sizeof got);
+	T_EQ_STR(got, "1\n", "recipient 1 has its own count");
+	session_table_free(t);
+	t = session_table_new();
+	session_code_set(t, ID, 1, h, 1010, 1900);
+	T_EQ_INT(session_code_check(t, key2, ID, 1, "13572468", 1011, 3, &left, q, &note), CODE_OK,
+	         "the right code (after a restart) is CODE_OK");
+	snprintf(p, sizeof p, "%s/%s", sdir, name);
+	T_OK(stat(p, &st) != 0, "and its count file is removed");
+	code_hash(key2, ID, 1, "24681357", h);
+	session_code_set(t, ID, 1, h, 1012, 1900);
+	session_code_check(t, key2, ID, 1, "00000000", 1013, 3, &left, q, &note);
+	T_EQ_INT(left, 2, "counting starts afresh after the right code");
+
+	/* a corrupt or huge count locks, and says so */
+	snprintf(p, sizeof p, "%s/%s.count-wrong-2", sdir, ID);
+	{
+		FILE *f = fopen(p, "w");
+
+		if (f) {
+			fputs("garbage\n", f);
+			fclose(f);
+		}
+	}
+	code_hash(key2, ID, 2, "11223344", h);
+	session_code_set(t, ID, 2, h, 1014, 1900);
+	note = CODE_STORE_OK;
+	T_EQ_INT(session_code_check(t, key2, ID, 2, "11223344", 1015, 3, &left, q, &note), CODE_LOCKED,
+	         "a corrupt count file is the limit reached: CODE_LOCKED, the right code included");
+	T_EQ_INT(note, CODE_STORE_CORRUPT, "and the note says corrupt (for the log)");
+	snprintf(p, sizeof p, "%s/%s.count-wrong-3", sdir, ID);
+	{
+		FILE *f = fopen(p, "w");
+		int i;
+
+		for (i = 0; f && i < 5000; i++)
+			fputc('1', f);
+		if (f)
+			fclose(f);
+	}
+	code_hash(key2, ID, 3, "11223344", h);
+	session_code_set(t, ID, 3, h, 1016, 1900);
+	T_EQ_INT(session_code_check(t, key2, ID, 3, "11223344", 1017, 3, &left, q, &note), CODE_LOCKED,
+	         "a huge count file is the limit reached too");
+	T_EQ_INT(note, CODE_STORE_CORRUPT, "and is noted as corrupt");
+
+	/* the count files name the entry and an index, nothing else */
+	{
+		DIR *d = opendir(sdir);
+		struct dirent *e;
+		int bad = 0;
+
+		while (d && (e = readdir(d)) != NULL)
+			if (strchr(e->d_name, '@') || strstr(e->d_name, "bob") || strstr(e->d_name, "Patient"))
+				bad = 1;
+		if (d)
+			closedir(d);
+		T_EQ_INT(bad, 0, "no file name in the store carries an address or the subject");
+	}
+
+	/* deleting the entry takes its counts with it */
+	T_OK(files_of(ID) > 2, "the entry has count files besides meta and msg");
+	T_EQ_INT(q->ops->del(q, ID), 0, "the entry is deleted");
+	T_EQ_INT(files_of(ID), 0, "no file of it is left (count files included)");
+	code_hash(key2, ID, 0, "12121212", h);
+	session_code_set(t, ID, 0, h, 1018, 1900);
+	T_EQ_INT(session_code_check(t, key2, ID, 0, "00000000", 1019, 3, &left, q, &note), CODE_WRONG,
+	         "a wrong code racing the delete of its entry is still wrong");
+	T_EQ_INT(note, CODE_STORE_ERROR, "the store refuses its count (the entry is gone)");
+	T_EQ_INT(files_of(ID), 0, "and no count file is left for the deleted entry");
+	session_table_free(t);
+	qstore_close(q);
+}
+
+static void test_purge(void)
+{
+	unsigned char skey[QCRYPT_KEY_LEN];
+	struct conf c;
+	struct qstore *q;
+	char why[QSTORE_WHY_MAX], p[600];
+
+	memset(skey, 0x33, sizeof skey);
+	memset(&c, 0, sizeof c);
+	c.quarantine_dir = sdir;
+	memcpy(c.quarantine_key, skey, sizeof skey);
+	c.have_quarantine_key = 1;
+	c.portal_retention = 3600;
+	q = qstore_dir_open(sdir, skey, why, sizeof why);
+	if (!T_OK(q && put_entry(q, ID2, 1000) == 0 && put_entry(q, ID3, 100000) == 0, "two entries for the purge"))
+		return;
+	q->ops->mark_used(q, ID2, "lock-0");
+	q->ops->mark_used(q, ID2, "opened-1");
+	q->ops->mark_used(q, ID2, "revoked");
+	q->ops->count_set(q, ID2, "wrong-1", 2);
+	q->ops->count_set(q, ID3, "wrong-0", 1);
+	q->ops->mark_used(q, ID3, "opened-0");
+	snprintf(p, sizeof p, "%s/.tmp-%s.count-wrong-0", sdir, ID2);
+	{
+		FILE *f = fopen(p, "w");
+
+		if (f)
+			fclose(f);
+	}
+	T_EQ_INT(files_of(ID2), 7, "the old entry: meta, msg, 3 markers, a count and a temporary");
+	T_EQ_INT(portal_purge(&c, 100000), 1, "the retention purge deletes the old entry");
+	T_EQ_INT(files_of(ID2), 0, "no file of the purged entry is left");
+	T_EQ_INT(files_of(ID3), 4, "the young entry keeps its meta, msg, marker and count");
+	q->ops->del(q, ID3);
+	qstore_close(q);
+	rmdir(sdir);
 }
 
 static void test_rate(void)
@@ -314,6 +557,8 @@ int main(void)
 	test_sessions();
 	test_full_table();
 	test_codes();
+	test_stored_count();
+	test_purge();
 	test_rate();
 	test_cookie();
 	test_form();
