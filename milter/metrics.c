@@ -5,13 +5,14 @@
  * (relaxed): no lock anywhere, so a thousand concurrent scans never wait on
  * each other here. Rendering reads each counter atomically. The histogram
  * is cumulative only when rendered (each bucket is counted on its own, the
- * "le" sums are made by metrics_write), so an update touches one bucket.
+ * "le" sums are made by the renderer), so an update touches one bucket.
  * Never logs; never sees message content (types and counts only).
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -125,7 +126,8 @@ int metrics_quarantine_scan(const char *dir)
 	return 0;
 }
 
-int metrics_write(FILE *f)
+/* The whole text into f; the one renderer behind metrics_render. */
+static int render_to(FILE *f)
 {
 	static const char *const vname[3] = { "clean", "pii", "phi" };
 	unsigned long long cum = 0, total = 0;
@@ -173,34 +175,79 @@ int metrics_write(FILE *f)
 	return ferror(f) ? -1 : 0;
 }
 
+char *metrics_render(size_t *len)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	int rc;
+
+	if (!f)
+		return NULL;
+	rc = render_to(f);
+	if (fclose(f) != 0 || rc != 0) {
+		free(buf);
+		return NULL;
+	}
+	if (len)
+		*len = n;
+	return buf;
+}
+
+int metrics_write(FILE *f)
+{
+	size_t n;
+	char *text = metrics_render(&n);
+	int rc;
+
+	if (!text)
+		return -1;
+	rc = fwrite(text, 1, n, f) == n && !ferror(f) ? 0 : -1;
+	free(text);
+	return rc;
+}
+
 int metrics_write_file(const char *path)
 {
 	char tmp[4096];
-	FILE *f;
+	size_t len, off = 0;
+	ssize_t w;
+	char *text;
 	int fd, err;
 
 	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0640);
-	if (fd < 0)
+	if (!(text = metrics_render(&len))) {
+		errno = ENOMEM;
 		return -1;
-	if (!(f = fdopen(fd, "w"))) {
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0640);
+	if (fd < 0) {
 		err = errno;
-		close(fd);
-		unlink(tmp);
+		free(text);
 		errno = err;
 		return -1;
 	}
-	if (metrics_write(f) != 0 || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+	err = 0;
+	while (off < len && !err) {
+		w = write(fd, text + off, len - off);
+		if (w > 0)
+			off += (size_t)w;
+		else if (w == 0 || errno != EINTR)
+			err = w == 0 ? EIO : errno;
+	}
+	free(text);
+	if (!err && fsync(fd) != 0)
 		err = errno;
-		fclose(f);
+	if (err) {
+		close(fd);
 		unlink(tmp);
 		errno = err ? err : EIO;
 		return -1;
 	}
-	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+	if (close(fd) != 0 || rename(tmp, path) != 0) {
 		err = errno;
 		unlink(tmp);
 		errno = err;

@@ -7,7 +7,8 @@
  * consistent on its own (not a snapshot of all of them at one instant),
  * which is what Prometheus expects. No labels carry message content: only
  * verdicts, actions, finding-type names and fixed error reasons.
- * Related: ctl_stats.c (`phictl stats` reads the rendered text back).
+ * Related: ctl_stats.c (`phictl stats` reads the rendered text back),
+ * metrics_http.c (the same text over HTTP, metrics_listen).
  */
 #ifndef PHI_METRICS_H
 #define PHI_METRICS_H
@@ -25,8 +26,14 @@ void metrics_message(enum phi_verdict v, enum policy_action a, const struct phi_
  * "timeout", "busy", "store" (anything else counts as "other"). */
 void metrics_error(const char *reason);
 
-/* Write every metric to f in the Prometheus text format. Returns 0, or -1
- * on a write error. */
+/* Every metric in the Prometheus text format, as one malloc'd,
+ * NUL-terminated buffer (its length without the NUL to *len, when len is
+ * not NULL); the caller frees it. NULL when out of memory. The one
+ * renderer: metrics_write, metrics_write_file and the HTTP listener
+ * (metrics_http.c) all serve this text. */
+char *metrics_render(size_t *len);
+
+/* Write metrics_render's text to f. Returns 0, or -1 on a write error. */
 int metrics_write(FILE *f);
 
 /* Count the sealed messages (ID.msg) of the quarantine directory and their

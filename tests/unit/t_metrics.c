@@ -1,6 +1,6 @@
 /*
  * t_metrics.c - metrics.c: counters, histogram buckets, the Prometheus text,
- * the crash-safe file, and concurrent updates without a lock.
+ * the crash-safe file (the same text as metrics_render), and concurrent updates without a lock.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -100,6 +100,15 @@ int main(void)
 		fclose(f);
 	}
 	T_OK(back && n > 0 && has_line(back, "phimilter_messages_total 4"), "the file holds the same text");
+	{
+		size_t rlen = 0;
+		char *r = metrics_render(&rlen);
+
+		T_OK(r && rlen == strlen(r) && rlen > 0, "metrics_render gives a NUL-terminated buffer and its length");
+		T_OK(r && back && rlen == n && memcmp(r, back, n) == 0,
+		     "the file is exactly metrics_render's text (one renderer)");
+		free(r);
+	}
 	T_OK(access(path, F_OK) == 0 && access("/tmp/t_metrics.tmp", F_OK) != 0, "no temporary is left behind");
 	unlink(path);
 	free(back);
