@@ -112,6 +112,7 @@ struct conf {
 	char *pid_file;             /* absolute path, "" = none */
 	char *metrics_file;         /* Prometheus text written every metrics_interval; "" = none */
 	unsigned metrics_interval;  /* seconds between metrics_file writes */
+	char *metrics_listen;       /* ADDR:PORT or [ADDR]:PORT serving /metrics over HTTP; "" = off */
 	int syslog_facility;        /* LOG_MAIL, LOG_DAEMON, LOG_LOCAL0.. (syslog.h values) */
 	int log_level;              /* LOG_ERR .. LOG_DEBUG (syslog.h values) */
 	unsigned max_scans;         /* concurrent scans; over it a message gets on_error */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <syslog.h>
 #include "conf.h"
+#include "metrics_http.h"
 
 #define F(field) offsetof(struct conf, field)
 #define L(field) offsetof(struct conf, limits) + offsetof(struct phi_limits, field)
@@ -100,6 +101,21 @@ static int parse_address(struct conf_parse *p, const struct conf_key *k, const c
 	return conf_parse_str(p, k, val);
 }
 
+/* metrics_listen: empty, or a numeric ADDR:PORT / [ADDR]:PORT with a
+ * port other than 0 (metrics_http.c binds exactly that). */
+static int parse_metrics_listen(struct conf_parse *p, const struct conf_key *k, const char *val)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+
+	if (*val && (metrics_http_parse_addr(val, &ss, &sl) != 0 || metrics_http_port_of(&ss) == 0)) {
+		conf_error(p, "%s: want a numeric ADDR:PORT such as 127.0.0.1:9725 or [::1]:9725 (port 1-65535), not '%s'",
+		           k->name, val);
+		return -1;
+	}
+	return conf_parse_str(p, k, val);
+}
+
 static const struct conf_enum sender_notice_names[] = {
 	{ "internal", CONF_SN_INTERNAL }, { "all", CONF_SN_ALL }, { "none", CONF_SN_NONE }, { NULL, 0 }
 };
@@ -153,6 +169,7 @@ const struct conf_key conf_keys[] = {
 	{ "pid_file", CONF_T_PATH, "", conf_parse_path, F(pid_file), 0, 0, NULL, 0 },
 	{ "metrics_file", CONF_T_PATH, "", conf_parse_path, F(metrics_file), 0, 0, NULL, 1 },
 	{ "metrics_interval", CONF_T_UINT, "10", conf_parse_uint, F(metrics_interval), 1, 3600, NULL, 1 },
+	{ "metrics_listen", CONF_T_STR, "", parse_metrics_listen, F(metrics_listen), 0, 0, NULL, 0 },
 	{ "syslog_facility", CONF_T_ENUM, "mail", conf_parse_enum, F(syslog_facility), 0, 0, facility_names, 0 },
 	{ "log_level", CONF_T_ENUM, "info", conf_parse_enum, F(log_level), 0, 0, level_names, 1 },
 	{ "max_scans", CONF_T_UINT, "32", conf_parse_uint, F(max_scans), 1, 100000, NULL, 1 },
