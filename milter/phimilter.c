@@ -35,6 +35,7 @@
 #include "conf.h"
 #include "log.h"
 #include "metrics.h"
+#include "metrics_http.h"
 #include "mlfi.h"
 #include "scan_socket.h"
 
@@ -282,7 +283,7 @@ static void *metrics_thread(void *arg)
 		struct conf *c = conf_acquire_current();
 		unsigned secs = c && c->metrics_interval ? c->metrics_interval : 10;
 
-		if (c && c->metrics_file[0])
+		if (c && (c->metrics_file[0] || c->metrics_listen[0]))
 			metrics_quarantine_scan(c->quarantine_dir);
 		if (c && c->metrics_file[0] && metrics_write_file(c->metrics_file) != 0)
 			LOG_AT(LOG_WARNING, "metrics_file %s: %s", c->metrics_file, strerror(errno));
@@ -399,6 +400,13 @@ int main(int argc, char **argv)
 		if (scan_socket_open(c->scan_socket, c->user, serr, sizeof serr) != 0)
 			fatal("%s", serr);
 	}
+	/* metrics_listen (metrics_http.c): bound here, before the drop, so a
+	 * port below 1024 works; served once the threads start. */
+	if (c->metrics_listen[0]) {
+		char merr[256];
+		if (metrics_http_open(c->metrics_listen, merr, sizeof merr) != 0)
+			fatal("%s", merr);
+	}
 
 	if (!foreground)
 		daemonize();
@@ -428,6 +436,12 @@ int main(int argc, char **argv)
 			fatal("%s", serr);
 		LOG_AT(LOG_NOTICE, "scan socket listening on %s", c->scan_socket);
 	}
+	if (c->metrics_listen[0]) {
+		char merr[256];
+		if (metrics_http_start(merr, sizeof merr) != 0)
+			fatal("%s", merr);
+		LOG_AT(LOG_NOTICE, "metrics on http://%s/metrics", c->metrics_listen);
+	}
 
 	LOG_AT(LOG_NOTICE, "phimilter %s starting on %s (config %s, mode=%s)", PHI_VERSION, sock, conf_path,
 	       conf_mode_name(c->mode));
@@ -436,6 +450,7 @@ int main(int argc, char **argv)
 	LOG_AT(LOG_NOTICE, "stopping: waiting for messages in progress");
 	left = mlfi_wait_idle(DRAIN_SECONDS);
 	scan_socket_stop(DRAIN_SECONDS);
+	metrics_http_stop();
 	if (left)
 		LOG_AT(LOG_WARNING, "stopping with %u message(s) still in progress (the MTA retries them)", left);
 	stopping = 1;
