@@ -190,6 +190,8 @@ char *notice_sender_build(const struct conf *c, const struct mctx *m, const stru
 	struct text findings = { 0 }, where = { 0 }, msg = { 0 };
 	char *tmpl = NULL, line[700], sender[MCTX_ADDR_MAX + 1], subject[160];
 	const char *portal_help = "To send it safely, use the secure portal or another approved secure method.";
+	char help2[2 * REPLY_LINE_MAX + 4];
+	const char *posted = NULL; /* the social/chat advice, when such recipients were stopped */
 	size_t i;
 
 	/* a rule's template that cannot be read falls back (phimilter -n names it) */
@@ -201,9 +203,22 @@ char *notice_sender_build(const struct conf *c, const struct mctx *m, const stru
 	for (i = 1; i < r.n; i++) {
 		if (strncmp(r.line[i], "To send it safely", 17) == 0)
 			portal_help = r.line[i];
+		else if (strncmp(r.line[i], "Social networks and chat tools", 30) == 0)
+			posted = r.line[i];
 		else if (strncmp(r.line[i], "Rule:", 5) && strncmp(r.line[i], "If the patient", 14) &&
 		         strncmp(r.line[i], "Questions", 9) && strncmp(r.line[i], "Stopped for", 11))
 			text_line(&findings, r.line[i]);
+	}
+	if (posted && portal_help != posted) {
+		int saw_portal = 0;
+
+		for (i = 1; i < r.n; i++)
+			saw_portal |= strncmp(r.line[i], "To send it safely", 17) == 0;
+		if (saw_portal) {
+			snprintf(help2, sizeof help2, "%s\r\n%s", portal_help, posted);
+			portal_help = help2;
+		} else
+			portal_help = posted;
 	}
 	for (i = 0; i < m->nrcpt && i < p->n; i++) {
 		char dom[128], cl[128];

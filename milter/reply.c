@@ -369,11 +369,23 @@ void reply_build(struct reply *r, const struct reply_input *in)
 		reply_add(r, "Rule: %s.", in->description);
 	if (in->reason == POLICY_R_UNSCANNED)
 		reply_add(r, "It may be too large or too complex to check: split it into smaller messages, or remove archives and very large attachments.");
-	if (in->portal && in->secure_keyword && *in->secure_keyword)
-		reply_add(r, "To send it safely, use the secure portal: put %s in the subject and send it again.",
-		          in->secure_keyword);
-	else
-		reply_add(r, "To send it safely, use the secure portal or another approved secure method; do not send it by plain e-mail.");
+	/* The portal (and the secure keyword) serve outside mail only: a sender
+	 * stopped at a social network or chat address must not be told that
+	 * [secure] would get it there. */
+	{
+		unsigned mail_out = in->blocked[DEST_EXTERNAL] + in->blocked[DEST_PARTNER] + in->blocked[DEST_INTERNAL];
+		unsigned posted = in->blocked[DEST_SOCIAL] + in->blocked[DEST_CHAT];
+
+		if (mail_out || !posted) {
+			if (in->portal && in->secure_keyword && *in->secure_keyword)
+				reply_add(r, "To send it safely, use the secure portal: put %s in the subject and send it again%s.",
+				          in->secure_keyword, posted ? " (to the outside recipients only)" : "");
+			else
+				reply_add(r, "To send it safely, use the secure portal or another approved secure method; do not send it by plain e-mail.");
+		}
+		if (posted)
+			reply_add(r, "Social networks and chat tools are never the place for patient information: share it only through an approved clinical system.");
+	}
 	reply_add(r, "If the patient information is not needed, remove it and send the message again.");
 	reply_add(r, "Questions, or think this is a mistake? Contact %s and quote incident %s.", contact, id);
 	if (r->n >= REPLY_MAX_LINES)

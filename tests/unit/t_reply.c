@@ -126,6 +126,24 @@ int main(void)
 	in.secure_keyword = "[secure]";
 	reply_build(&r, &in);
 	T_OK(all_text(&r, "put [secure] in the subject"), "secure keyword advice with a portal");
+	T_OK(!all_text(&r, "Social networks and chat tools"), "no social advice when only outside mail was stopped");
+
+	/* Stopped at a social network only: [secure] would not get it there. */
+	in.blocked[DEST_EXTERNAL] = 0;
+	in.blocked[DEST_SOCIAL] = 1;
+	reply_build(&r, &in);
+	T_OK(!all_text(&r, "[secure]") && !all_text(&r, "secure portal"),
+	     "social recipient only: no portal or secure keyword advice");
+	T_OK(all_text(&r, "Social networks and chat tools are never the place for patient information"),
+	     "social recipient only: says where patient information belongs instead");
+	in.blocked[DEST_EXTERNAL] = 1;
+	reply_build(&r, &in);
+	T_OK(all_text(&r, "put [secure] in the subject and send it again (to the outside recipients only)") &&
+	     all_text(&r, "Social networks and chat tools"),
+	     "outside and social recipients: both pieces of advice");
+	T_OK(lines_ok(&r), "... lines still short and at most 32");
+	in.blocked[DEST_SOCIAL] = 0;
+	in.blocked[DEST_EXTERNAL] = 2;
 
 	/* Same kind in the same place: one line with a count. */
 	f[0] = mk(PHI_T_MEDICAL_TERM, "1", NULL, "********", NULL);
