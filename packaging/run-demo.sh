@@ -50,7 +50,11 @@ cat <<INFO
   Postfix log:    $(rel "$PFX_LOG")
 
   In another terminal, from $top:
-    send mail carrying an SSN to an outside address, and watch it be refused (550 5.7.1):
+    send mail carrying patient information (an SSN and a diagnosis) to a social network's
+    reply address, and watch it be refused with the explanation (550 5.7.1):
+      /usr/bin/python3 tests/lib/send.py --port $port --to reply@facebookmail.com packaging/samples/ssn.eml
+    the same to an ordinary outside address is redirected to the secure portal when it runs
+    (below), refused without it:
       /usr/bin/python3 tests/lib/send.py --port $port --to someone@outside.example packaging/samples/ssn.eml
     ordinary mail, which passes and lands in $(rel "$PFX_SINK")/:
       /usr/bin/python3 tests/lib/send.py --port $port --to someone@outside.example packaging/samples/clean.eml
