@@ -37,6 +37,49 @@ void decide_types(const unsigned *counts, char kv, const char *sep, char *buf, s
 		snprintf(buf, len, "-");
 }
 
+/* name:count pairs for the non-zero counts; names(i) names entry i. */
+static void counts_text(const unsigned *counts, int n, const char *(*name)(int), char *buf, size_t len)
+{
+	size_t used = 0;
+	int i;
+
+	buf[0] = 0;
+	for (i = 0; i < n; i++) {
+		int w;
+
+		if (!counts[i])
+			continue;
+		w = snprintf(buf + used, len - used, "%s%s:%u", used ? "," : "", name(i), counts[i]);
+		if (w < 0 || (size_t)w >= len - used) {
+			buf[used] = 0;
+			break;
+		}
+		used += (size_t)w;
+	}
+	if (!used)
+		snprintf(buf, len, "-");
+}
+
+static const char *class_name(int i)
+{
+	return dest_class_name((enum dest_class)i);
+}
+
+static const char *action_name(int i)
+{
+	return policy_action_name((enum policy_action)i);
+}
+
+void decide_class_counts(const struct decide_result *d, char *buf, size_t len)
+{
+	counts_text(d->rcpts, DEST__COUNT, class_name, buf, len);
+}
+
+void decide_action_counts(const struct decide_result *d, char *buf, size_t len)
+{
+	counts_text(d->nact, POLICY__COUNT, action_name, buf, len);
+}
+
 static void unscannable_flags(const struct phi_scan *s, int *limit, int *other, int *timeout)
 {
 	size_t i, n = phi_scan_nfindings(s);

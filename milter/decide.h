@@ -81,6 +81,12 @@ void decide_reply(const struct conf *c, const struct phi_scan *s, const struct d
 void decide_log_line(const struct conf *c, const struct mctx *m, const struct phi_scan *s,
                      const struct decide_result *d, unsigned long ms, char *buf, size_t len);
 
+/* "internal:1,external:2" (recipients per class present) and
+ * "tag:1,reject:1" (recipients per applied action), "-" when none: the
+ * audit record's count fields (audit_counts). */
+void decide_class_counts(const struct decide_result *d, char *buf, size_t len);
+void decide_action_counts(const struct decide_result *d, char *buf, size_t len);
+
 /* "types" part alone: "us_ssn:1,mrn:2" or "-" (sep ':' for logs, '=' and ", "
  * for the header). */
 void decide_types(const unsigned *counts, char kv, const char *sep, char *buf, size_t len);

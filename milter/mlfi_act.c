@@ -393,26 +393,13 @@ void mlfi_act_audit(const struct mctx *m, const struct decide_result *d, const c
 {
 	struct audit_rec r;
 	char dom[128], h[17], cls[200], acts[200];
-	size_t used = 0;
-	int i;
 
 	if (!m->conf->audit_log[0])
 		return;
 	if (dest_domain(m->sender ? m->sender : "", dom, sizeof dom) != 0)
 		snprintf(dom, sizeof dom, "-");
 	audit_hash(m->message_id, h);
-	cls[0] = 0;
-	for (i = 0; i < DEST__COUNT; i++) {
-		int w;
-
-		if (!d->rcpts[i])
-			continue;
-		w = snprintf(cls + used, sizeof cls - used, "%s%s:%u", used ? "," : "",
-		             dest_class_name((enum dest_class)i), d->rcpts[i]);
-		if (w < 0 || (size_t)w >= sizeof cls - used)
-			break;
-		used += (size_t)w;
-	}
+	decide_class_counts(d, cls, sizeof cls);
 	if (p)
 		outcome_counts(p, acts, sizeof acts);
 	else

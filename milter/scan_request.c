@@ -454,36 +454,13 @@ static void audit_decision(const struct sr_req *r, const struct conf *c, const s
 {
 	struct audit_rec a;
 	char dom[128], cls[200], acts[160];
-	size_t used = 0, au = 0;
-	int i;
 
 	if (!c->audit_log[0])
 		return;
 	if (dest_domain(m->sender ? m->sender : "", dom, sizeof dom) != 0)
 		snprintf(dom, sizeof dom, "-");
-	cls[0] = acts[0] = 0;
-	for (i = 0; i < DEST__COUNT; i++) {
-		int w;
-
-		if (!d->rcpts[i])
-			continue;
-		w = snprintf(cls + used, sizeof cls - used, "%s%s:%u", used ? "," : "",
-		             dest_class_name((enum dest_class)i), d->rcpts[i]);
-		if (w < 0 || (size_t)w >= sizeof cls - used)
-			break;
-		used += (size_t)w;
-	}
-	for (i = 0; i < POLICY__COUNT; i++) {
-		int w;
-
-		if (!d->nact[i])
-			continue;
-		w = snprintf(acts + au, sizeof acts - au, "%s%s:%u", au ? "," : "",
-		             policy_action_name((enum policy_action)i), d->nact[i]);
-		if (w < 0 || (size_t)w >= sizeof acts - au)
-			break;
-		au += (size_t)w;
-	}
+	decide_class_counts(d, cls, sizeof cls);
+	decide_action_counts(d, acts, sizeof acts);
 	audit_begin(&a, "decision");
 	audit_str(&a, "channel", r->channel);
 	audit_str(&a, "incident", d->incident);
