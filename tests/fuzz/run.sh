@@ -14,7 +14,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 2
 b=build/fuzz
 CC=${FUZZ_CC:-clang}
-TARGETS_ALL="message text x_zip x_gzip x_pdf x_rtf x_csv x_ical x_image x_xml x_html x_hl7 x_fhir x_json x_ccda x_dicom x_rfc822 x_tnef"
+TARGETS_ALL="message text x_zip x_gzip x_pdf x_rtf x_csv x_ical x_image x_xml x_html x_hl7 x_fhir x_json x_ccda x_dicom x_rfc822 x_tnef x_x12"
 targets=${*:-$TARGETS_ALL}
 if ! command -v "$CC" >/dev/null 2>&1; then
   echo "not ok 1 - fuzz: $CC not installed (make deps installs clang and libclang-rt-14-dev)"; exit 1

@@ -159,6 +159,15 @@ put("x_xml", "ccda.xml", CCDA)
 put("x_html", "a.html", "<html><head><style>p{}</style><script>x()</script></head><body><p>Patient&nbsp;Jane Roe</p>"
     "<table><tr><td>DOB:</td><td>03/14/1961</td></tr></table>&#x41;&eacute;</body></html>")
 put("x_hl7", "a.hl7", HL7)
+# X12 837 claim with a subscriber (NM1*IL), birth date (DMG) and a diagnosis
+# (HI); a second set with other delimiters, and a cut-off interchange.
+X12 = ("ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *240101*1200*^*00501*000000001*0*P*:~"
+       "GS*HC*SENDER*RECEIVER*20240101*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~"
+       "NM1*IL*1*ROE*JANE****MI*MRN0012345~N3*12 ELM STREET~N4*SPRINGFIELD*MA*01101~"
+       "DMG*D8*19610314*F~HI*ABK:E119~SE*8*0001~GE*1*1~IEA*1*000000001~")
+put("x_x12", "claim.x12", X12)
+put("x_x12", "pipes.x12", X12.replace("*", "|").replace("~", "\n"))
+put("x_x12", "cut.x12", X12[:150])
 put("x_fhir", "a.json", FHIR)
 put("x_fhir", "a.xml", '<Patient xmlns="http://hl7.org/fhir"><name><family value="Roe"/><given value="Jane"/></name>'
     '<birthDate value="1961-03-14"/></Patient>')
