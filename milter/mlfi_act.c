@@ -23,7 +23,6 @@
 #include "token.h"
 
 #define RELEASE_WHAT "release"
-#define NOTICE_SUBJECT "A secure message is waiting for you"
 
 static struct qstore *open_store(const struct conf *c)
 {
@@ -204,80 +203,6 @@ int mlfi_act_hold(SMFICTX *ctx, const struct mctx *m, const struct decide_result
 	return 0;
 }
 
-/* Fill {sender} {link} {expires} {incident}; CRLF line ends. */
-static char *notice_body(const struct conf *c, const char *sender, const char *link, const char *expires,
-                         const char *incident)
-{
-	static const char builtin[] =
-		"{sender} has sent you a message through the secure portal.\n"
-		"\n"
-		"It is not in this e-mail. To read it, open this link (it is for you\n"
-		"only: a one-time code will be sent to this address):\n"
-		"\n"
-		"{link}\n"
-		"\n"
-		"The link expires on {expires}.\n"
-		"\n"
-		"Reference: {incident}\n";
-	char *tmpl = notice_template(c, "portal_notice.txt"), *out;
-	const char *s = tmpl ? tmpl : builtin;
-	size_t cap = strlen(s) * 2 + strlen(link) * 4 + 1024, o = 0;
-
-	if (!(out = malloc(cap))) {
-		free(tmpl);
-		return NULL;
-	}
-	while (*s && o + 600 + strlen(link) < cap) {
-		const char *ins = NULL;
-		size_t skip = 1;
-
-		if (strncmp(s, "{sender}", 8) == 0)
-			ins = sender, skip = 8;
-		else if (strncmp(s, "{link}", 6) == 0)
-			ins = link, skip = 6;
-		else if (strncmp(s, "{expires}", 9) == 0)
-			ins = expires, skip = 9;
-		else if (strncmp(s, "{incident}", 10) == 0)
-			ins = incident, skip = 10;
-		if (ins) {
-			size_t n = strnlen(ins, 512 + strlen(link));
-
-			memcpy(out + o, ins, n);
-			o += n;
-		} else if (*s == '\n') {
-			out[o++] = '\r';
-			out[o++] = '\n';
-		} else if (*s != '\r')
-			out[o++] = *s;
-		s += skip;
-	}
-	out[o] = 0;
-	free(tmpl);
-	return out;
-}
-
-static char *notice_message(const struct conf *c, const char *to, const char *body, const char *incident,
-                            unsigned n)
-{
-	char date[64];
-	time_t t = time(NULL);
-	struct tm tm;
-	size_t cap = strlen(body) + 2048;
-	char *msg = malloc(cap);
-
-	if (!msg)
-		return NULL;
-	gmtime_r(&t, &tm);
-	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-	snprintf(msg, cap,
-	         "From: %s\r\nTo: <%s>\r\nSubject: " NOTICE_SUBJECT "\r\nDate: %s\r\n"
-	         "Message-ID: <%s.%u@phimilter>\r\nAuto-Submitted: auto-generated\r\n"
-	         "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
-	         "Content-Transfer-Encoding: 8bit\r\n\r\n%s",
-	         c->notice_from, to, date, incident, n, body);
-	return msg;
-}
-
 int mlfi_act_portal_notices(const struct mctx *m, const struct decide_result *d, const struct outcome_plan *p,
                             const char *qid, long long expires, char **inplace_body)
 {
@@ -303,7 +228,7 @@ int mlfi_act_portal_notices(const struct mctx *m, const struct decide_result *d,
 		 * recipients are stored for a redirect, so it is i */
 		if (token_portal_make(c->portal_key, qid, to, expires, (unsigned)i, tok, sizeof tok) != 0 ||
 		    token_url(c->portal_url, qid, tok, link, sizeof link) != 0 ||
-		    !(body = notice_body(c, sender, link, expires_s, d->incident))) {
+		    !(body = notice_portal_body(c, sender, link, expires_s, d->incident))) {
 			LOG_AT(LOG_ERR, "%s: portal link could not be made", m->queue_id);
 			goto fail;
 		}
@@ -311,7 +236,7 @@ int mlfi_act_portal_notices(const struct mctx *m, const struct decide_result *d,
 			*inplace_body = body; /* the message itself becomes this notice */
 			continue;
 		}
-		msg = notice_message(c, to, body, d->incident, (unsigned)i);
+		msg = notice_portal_message(c, to, body, d->incident, (unsigned)i);
 		free(body);
 		rc[0] = to;
 		why[0] = 0;
@@ -345,7 +270,7 @@ int mlfi_act_rewrite(SMFICTX *ctx, const struct mctx *m, const char *body)
 	for (h = 0; h < MCTX_HC__COUNT; h++)
 		for (k = m->hdr_count[h]; k >= 1; k--)
 			smfi_chgheader(ctx, (char *)mctx_hc_name(h), (int)k, NULL);
-	smfi_addheader(ctx, "Subject", NOTICE_SUBJECT);
+	smfi_addheader(ctx, "Subject", NOTICE_PORTAL_SUBJECT);
 	smfi_addheader(ctx, "Content-Type", "text/plain; charset=utf-8");
 	smfi_addheader(ctx, "Auto-Submitted", "auto-generated");
 	return 0;

@@ -147,7 +147,7 @@ static void bare(const char *a, char *out, size_t len)
 
 /* The header block of a notice; ends with the blank line. */
 static void headers(struct text *t, const struct conf *c, const char *to, const char *subject,
-                    const char *incident, const char *kind)
+                    const char *incident, const char *kind, int token)
 {
 	char line[1024], date[64], tok[TOKEN_MAX];
 	time_t now = time(NULL);
@@ -164,13 +164,52 @@ static void headers(struct text *t, const struct conf *c, const char *to, const 
 	         "Content-Transfer-Encoding: 8bit\r\n",
 	         incident[0] ? incident : "none", kind);
 	text_str(t, line);
-	if ((c->have_quarantine_key || c->have_portal_key) && incident[0] &&
+	if (token && (c->have_quarantine_key || c->have_portal_key) && incident[0] &&
 	    token_notice_make(c->have_quarantine_key ? c->quarantine_key : c->portal_key, incident,
 	                      (long long)now + NOTICE_TTL, tok, sizeof tok) == 0) {
 		snprintf(line, sizeof line, "X-PHI-Notice: %s\r\n", tok);
 		text_str(t, line);
 	}
 	text_add(t, "\r\n", 2);
+}
+
+char *notice_portal_body(const struct conf *c, const char *sender, const char *link, const char *expires,
+                         const char *incident)
+{
+	static const char builtin[] =
+		"{sender} has sent you a message through the secure portal.\n"
+		"\n"
+		"It is not in this e-mail. To read it, open this link (it is for you\n"
+		"only: a one-time code will be sent to this address):\n"
+		"\n"
+		"{link}\n"
+		"\n"
+		"The link expires on {expires}.\n"
+		"\n"
+		"Reference: {incident}\n";
+	const struct var v[] = {
+		{ "{sender}", sender }, { "{link}", link }, { "{expires}", expires }, { "{incident}", incident },
+	};
+	char *tmpl = notice_template(c, "portal_notice.txt");
+	struct text out = { 0 };
+
+	fill(&out, tmpl ? tmpl : builtin, v, sizeof v / sizeof v[0]);
+	free(tmpl);
+	return text_take(&out);
+}
+
+char *notice_portal_message(const struct conf *c, const char *to, const char *body, const char *incident,
+                            unsigned n)
+{
+	struct text msg = { 0 };
+	char kind[32];
+
+	/* no X-PHI-Notice: this one leaves the organisation, and is scanned
+	 * again on its way out like any mail */
+	snprintf(kind, sizeof kind, "%u", n);
+	headers(&msg, c, to, NOTICE_PORTAL_SUBJECT, incident, kind, 0);
+	text_str(&msg, body);
+	return text_take(&msg);
 }
 
 static enum dest_class rcpt_class(const struct conf *c, const struct mctx *m, const struct decide_result *d,
@@ -243,7 +282,7 @@ char *notice_sender_build(const struct conf *c, const struct mctx *m, const stru
 	bare(m->sender ? m->sender : "", sender, sizeof sender);
 	snprintf(subject, sizeof subject, "Your message was stopped: patient information (incident %s)",
 	         d->incident);
-	headers(&msg, c, sender, subject, d->incident, "sender");
+	headers(&msg, c, sender, subject, d->incident, "sender", 1);
 	{
 		const struct var v[] = {
 			{ "{findings}", findings.p ? findings.p : "" },
@@ -362,7 +401,7 @@ char *notice_officer_build(const struct conf *c, const struct mctx *m, const str
 	snprintf(qidv, sizeof qidv, "%s", qid && qid[0] ? qid : "none");
 	snprintf(subject, sizeof subject, "phimilter incident %s: %s, rule %.100s", d->incident,
 	         phi_verdict_name(d->verdict), rules);
-	headers(&msg, c, c->privacy_officer, subject, d->incident, "officer");
+	headers(&msg, c, c->privacy_officer, subject, d->incident, "officer", 1);
 	{
 		const struct var v[] = {
 			{ "{incident}", d->incident },

@@ -36,6 +36,16 @@ char *notice_sender_build(const struct conf *c, const struct mctx *m, const stru
 char *notice_officer_build(const struct conf *c, const struct mctx *m, const struct decide_result *d,
                            const struct outcome_plan *p, const char *qid);
 
+/* The portal notice a redirected recipient gets instead of the message:
+ * the body (portal_notice.txt: {sender} {link} {expires} {incident}; CRLF)
+ * and the whole message around a body (n: the recipient's place, for the
+ * Message-ID). Caller frees; NULL when out of memory. */
+#define NOTICE_PORTAL_SUBJECT "A secure message is waiting for you"
+char *notice_portal_body(const struct conf *c, const char *sender, const char *link, const char *expires,
+                         const char *incident);
+char *notice_portal_message(const struct conf *c, const char *to, const char *body, const char *incident,
+                            unsigned n);
+
 /* Build and submit through `submission`. 0, or -1 with a reason in why. */
 int notice_sender_send(const struct conf *c, const struct mctx *m, const struct phi_scan *s,
                        const struct decide_result *d, const struct outcome_plan *p, char *why, size_t whylen);
